@@ -1,0 +1,61 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "Aviary",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "aviary", targets: ["aviary"]),
+        .library(name: "AviaryCore", targets: ["AviaryCore"]),
+        .library(name: "AviaryTracking", targets: ["AviaryTracking"]),
+        .library(name: "AviaryServer", targets: ["AviaryServer"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        .target(name: "AviaryCore"),
+        .target(name: "AviaryTracking", dependencies: ["AviaryCore"]),
+        .target(name: "AviaryArtifacts", dependencies: ["AviaryCore"]),
+        .target(
+            name: "AviaryStoreSQLite",
+            dependencies: ["AviaryCore", "AviaryTracking", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .target(
+            name: "AviaryHTTP",
+            dependencies: [
+                "AviaryCore", "AviaryTracking", "AviaryArtifacts",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
+        .target(
+            name: "AviaryServer",
+            dependencies: [
+                "AviaryCore", "AviaryTracking", "AviaryArtifacts", "AviaryStoreSQLite", "AviaryHTTP",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "aviary",
+            dependencies: [
+                "AviaryServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/AviaryCLI"
+        ),
+        .testTarget(name: "AviaryCoreTests", dependencies: ["AviaryCore"]),
+        .testTarget(name: "AviaryTrackingTests", dependencies: ["AviaryTracking"]),
+        .testTarget(name: "AviaryStoreSQLiteTests", dependencies: ["AviaryStoreSQLite", "AviaryTracking"]),
+        .testTarget(
+            name: "AviaryServerTests",
+            dependencies: [
+                "AviaryServer",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+    ]
+)

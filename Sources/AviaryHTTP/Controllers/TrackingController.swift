@@ -1,0 +1,183 @@
+import AviaryCore
+import AviaryTracking
+import Hummingbird
+
+/// MLflow's tracking REST API (`experiments/…`, `runs/…`, `metrics/…`), mounted under both
+/// `/api/2.0/mlflow` and `/ajax-api/2.0/mlflow`.
+public struct TrackingController<Context: RequestContext>: Sendable {
+    let service: TrackingService
+
+    public init(service: TrackingService) {
+        self.service = service
+    }
+
+    /// The routes, relative to the MLflow prefix.
+    public var routes: RouteCollection<Context> {
+        let routes = RouteCollection(context: Context.self)
+        addExperimentRoutes(to: routes)
+        addRunRoutes(to: routes)
+        return routes
+    }
+
+    private func addExperimentRoutes(to routes: RouteCollection<Context>) {
+        let service = service
+        routes.post("experiments/create") { request, _ in
+            let body = try await RequestDecoding.decode(CreateExperimentRequest.self, from: request)
+            let id = try await service.createExperiment(
+                name: body.name, artifactLocation: body.artifact_location, tags: (body.tags ?? []).map(\.tag)
+            )
+            return try ResponseEncoding.json(["experiment_id": id])
+        }
+        routes.get("experiments/get") { request, _ in
+            let body = try await RequestDecoding.decode(ExperimentIDRequest.self, from: request)
+            return try ResponseEncoding.json(["experiment": WireExperiment(try await service.experiment(id: body.experiment_id))])
+        }
+        routes.get("experiments/get-by-name") { request, _ in
+            let body = try await RequestDecoding.decode(ExperimentByNameRequest.self, from: request)
+            return try ResponseEncoding.json(["experiment": WireExperiment(try await service.experiment(named: body.experiment_name))])
+        }
+        let search: @Sendable (Request, Context) async throws -> Response = { request, _ in
+            let body = try await RequestDecoding.decode(SearchExperimentsRequest.self, from: request)
+            let page = try await service.searchExperiments(
+                filter: body.filter, orderBy: body.order_by ?? [], viewType: body.view_type,
+                maxResults: body.max_results?.value, pageToken: body.page_token
+            )
+            return try ResponseEncoding.json(ExperimentPage(experiments: page.items.map(WireExperiment.init), next_page_token: page.nextPageToken))
+        }
+        routes.post("experiments/search", use: search)
+        routes.get("experiments/search", use: search)
+        routes.post("experiments/update") { request, _ in
+            let body = try await RequestDecoding.decode(UpdateExperimentRequest.self, from: request)
+            try await service.renameExperiment(id: body.experiment_id, to: body.new_name)
+            return ResponseEncoding.empty()
+        }
+        routes.post("experiments/delete") { request, _ in
+            let body = try await RequestDecoding.decode(ExperimentIDRequest.self, from: request)
+            try await service.deleteExperiment(id: body.experiment_id)
+            return ResponseEncoding.empty()
+        }
+        routes.post("experiments/restore") { request, _ in
+            let body = try await RequestDecoding.decode(ExperimentIDRequest.self, from: request)
+            try await service.restoreExperiment(id: body.experiment_id)
+            return ResponseEncoding.empty()
+        }
+        routes.post("experiments/set-experiment-tag") { request, _ in
+            let body = try await RequestDecoding.decode(SetExperimentTagRequest.self, from: request)
+            try await service.setExperimentTag(id: body.experiment_id, Tag(key: body.key, value: body.value))
+            return ResponseEncoding.empty()
+        }
+        routes.post("experiments/delete-experiment-tag") { request, _ in
+            let body = try await RequestDecoding.decode(DeleteExperimentTagRequest.self, from: request)
+            try await service.deleteExperimentTag(id: body.experiment_id, key: body.key)
+            return ResponseEncoding.empty()
+        }
+    }
+
+    private func addRunRoutes(to routes: RouteCollection<Context>) {
+        let service = service
+        routes.post("runs/create") { request, _ in
+            let body = try await RequestDecoding.decode(CreateRunRequest.self, from: request)
+            let run = try await service.createRun(
+                experimentID: body.experiment_id, userID: body.user_id, runName: body.run_name,
+                startTime: body.start_time?.value, tags: (body.tags ?? []).map(\.tag)
+            )
+            return try ResponseEncoding.json(["run": WireRun(run)])
+        }
+        routes.get("runs/get") { request, _ in
+            let body = try await RequestDecoding.decode(RunIDRequest.self, from: request)
+            let run = try await service.run(id: try runID(body.run_id, body.run_uuid))
+            return try ResponseEncoding.json(["run": WireRun(run)])
+        }
+        routes.post("runs/update") { request, _ in
+            let body = try await RequestDecoding.decode(UpdateRunRequest.self, from: request)
+            let info = try await service.updateRun(
+                id: try runID(body.run_id, body.run_uuid), status: body.status, endTime: body.end_time?.value, runName: body.run_name
+            )
+            return try ResponseEncoding.json(["run_info": WireRunInfo(info)])
+        }
+        routes.post("runs/delete") { request, _ in
+            let body = try await RequestDecoding.decode(RunIDRequest.self, from: request)
+            try await service.deleteRun(id: try runID(body.run_id, body.run_uuid))
+            return ResponseEncoding.empty()
+        }
+        routes.post("runs/restore") { request, _ in
+            let body = try await RequestDecoding.decode(RunIDRequest.self, from: request)
+            try await service.restoreRun(id: try runID(body.run_id, body.run_uuid))
+            return ResponseEncoding.empty()
+        }
+        routes.post("runs/log-metric") { request, _ in
+            let body = try await RequestDecoding.decode(LogMetricRequest.self, from: request)
+            let metric = Metric(
+                key: body.key, value: body.value.value, timestamp: body.timestamp?.value ?? Clock.nowMillis(), step: body.step?.value ?? 0
+            )
+            try await service.logBatch(runID: try runID(body.run_id, body.run_uuid), metrics: [metric], params: [], tags: [])
+            return ResponseEncoding.empty()
+        }
+        routes.post("runs/log-parameter") { request, _ in
+            let body = try await RequestDecoding.decode(KeyValueRequest.self, from: request)
+            let param = Tag(key: body.key, value: body.value ?? "")
+            try await service.logBatch(runID: try runID(body.run_id, body.run_uuid), metrics: [], params: [param], tags: [])
+            return ResponseEncoding.empty()
+        }
+        routes.post("runs/set-tag") { request, _ in
+            let body = try await RequestDecoding.decode(KeyValueRequest.self, from: request)
+            let tag = Tag(key: body.key, value: body.value ?? "")
+            try await service.logBatch(runID: try runID(body.run_id, body.run_uuid), metrics: [], params: [], tags: [tag])
+            return ResponseEncoding.empty()
+        }
+        routes.post("runs/delete-tag") { request, _ in
+            let body = try await RequestDecoding.decode(KeyValueRequest.self, from: request)
+            try await service.deleteTag(runID: try runID(body.run_id, body.run_uuid), key: body.key)
+            return ResponseEncoding.empty()
+        }
+        routes.post("runs/log-batch") { request, _ in
+            let body = try await RequestDecoding.decode(LogBatchRequest.self, from: request)
+            let now = Clock.nowMillis()
+            try await service.logBatch(
+                runID: try runID(body.run_id, nil),
+                metrics: (body.metrics ?? []).map { $0.metric(defaultTimestamp: now) },
+                params: (body.params ?? []).map(\.tag),
+                tags: (body.tags ?? []).map(\.tag)
+            )
+            return ResponseEncoding.empty()
+        }
+        routes.post("runs/log-inputs") { request, _ in
+            let body = try await RequestDecoding.decode(LogInputsRequest.self, from: request)
+            try await service.logInputs(runID: try runID(body.run_id, nil), inputs: (body.datasets ?? []).map(\.input))
+            return ResponseEncoding.empty()
+        }
+        routes.post("runs/search") { request, _ in
+            let body = try await RequestDecoding.decode(SearchRunsRequest.self, from: request)
+            let page = try await service.searchRuns(
+                experimentIDs: body.experiment_ids ?? [], filter: body.filter, orderBy: body.order_by ?? [],
+                viewType: body.run_view_type, maxResults: body.max_results?.value, pageToken: body.page_token
+            )
+            return try ResponseEncoding.json(RunPage(runs: page.items.map(WireRun.init), next_page_token: page.nextPageToken))
+        }
+        // The client lists a run's artifacts by also looking for a logged model of the same name.
+        // Logged models cannot be created on this server yet, so the honest answer is none.
+        routes.post("logged-models/search") { request, _ in
+            _ = try await RequestDecoding.decode(SearchLoggedModelsRequest.self, from: request)
+            return try ResponseEncoding.json(["models": [String]()])
+        }
+        routes.get("metrics/get-history") { request, _ in
+            let body = try await RequestDecoding.decode(MetricHistoryRequest.self, from: request)
+            let page = try await service.metricHistory(
+                runID: try runID(body.run_id, body.run_uuid), key: body.metric_key,
+                maxResults: body.max_results?.value, pageToken: body.page_token
+            )
+            return try ResponseEncoding.json(MetricPage(metrics: page.items.map(WireMetric.init), next_page_token: page.nextPageToken))
+        }
+    }
+}
+
+/// `run_id`, falling back to the deprecated `run_uuid`; one of them is required.
+private func runID(_ runID: String?, _ runUUID: String?) throws -> String {
+    if let runID, !runID.isEmpty { return runID }
+    if let runUUID, !runUUID.isEmpty { return runUUID }
+    throw AviaryError.invalid("Missing value for required parameter 'run_id'. See the API docs for more information about request parameters.")
+}
+
+private struct ExperimentPage: Encodable { var experiments: [WireExperiment]; var next_page_token: String? }
+private struct RunPage: Encodable { var runs: [WireRun]; var next_page_token: String? }
+private struct MetricPage: Encodable { var metrics: [WireMetric]; var next_page_token: String? }

@@ -1,0 +1,40 @@
+import AviaryArtifacts
+import AviaryHTTP
+import AviaryStoreSQLite
+import AviaryTracking
+import Hummingbird
+import Logging
+
+/// Artifact URIs handed to clients point at the server's own artifact proxy.
+let proxiedArtifactRoot = "mlflow-artifacts:"
+
+/// Builds the Aviary server: opens the stores named by `configuration` and mounts every API.
+public func buildApplication(_ configuration: ServerConfiguration) async throws -> some ApplicationProtocol {
+    var logger = Logger(label: "aviary")
+    logger.logLevel = configuration.logLevel
+    let database = try AviaryDatabase.open(path: try configuration.sqlitePath(), defaultArtifactRoot: proxiedArtifactRoot)
+    let artifacts = try LocalArtifactStore(root: configuration.artifactsDestination)
+    let router = buildRouter(database: database, artifacts: artifacts)
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "aviary"),
+        logger: logger
+    )
+}
+
+/// The router with every Aviary API; separate from the application so tests can drive it
+/// without a port.
+public func buildRouter(database: AviaryDatabase, artifacts: LocalArtifactStore) -> Router<BasicRequestContext> {
+    let router = Router(context: BasicRequestContext.self)
+    router.add(middleware: LogRequestsMiddleware(.info))
+    router.add(middleware: MLflowErrorMiddleware())
+    let service = TrackingService(store: SQLiteTrackingStore(database: database, defaultArtifactRoot: proxiedArtifactRoot))
+    let tracking = TrackingController<BasicRequestContext>(service: service).routes
+    let artifactRoutes = ArtifactController<BasicRequestContext>(store: artifacts).routes
+    for prefix in ["api/2.0", "ajax-api/2.0"] {
+        router.addRoutes(tracking, atPath: "\(prefix)/mlflow")
+        router.addRoutes(artifactRoutes, atPath: "\(prefix)/mlflow-artifacts")
+    }
+    router.addRoutes(HealthController<BasicRequestContext>(version: ServerConfiguration.version).routes)
+    return router
+}

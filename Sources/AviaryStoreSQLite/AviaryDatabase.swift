@@ -1,0 +1,145 @@
+import AviaryCore
+import AviaryTracking
+import Foundation
+import GRDB
+
+/// The SQLite database behind every Aviary store: connection setup and named migrations.
+///
+/// The server opens a `DatabasePool` (WAL, `synchronous=NORMAL`: a commit survives a killed
+/// process without an fsync per request); tests open an in-memory `DatabaseQueue`.
+public struct AviaryDatabase: Sendable {
+    /// The connection all stores share.
+    public let writer: any DatabaseWriter
+
+    /// Opens (creating if needed) the database file at `path` and migrates it.
+    /// - Parameter defaultArtifactRoot: where the default experiment keeps artifacts.
+    public static func open(path: String, defaultArtifactRoot: String) throws -> AviaryDatabase {
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let pool = try DatabasePool(path: path, configuration: configuration())
+        return try AviaryDatabase(writer: pool, defaultArtifactRoot: defaultArtifactRoot)
+    }
+
+    /// An empty database in memory, for tests.
+    public static func inMemory(defaultArtifactRoot: String = "mlflow-artifacts:") throws -> AviaryDatabase {
+        try AviaryDatabase(writer: DatabaseQueue(configuration: configuration()), defaultArtifactRoot: defaultArtifactRoot)
+    }
+
+    init(writer: any DatabaseWriter, defaultArtifactRoot: String) throws {
+        self.writer = writer
+        try Self.migrator(defaultArtifactRoot: defaultArtifactRoot).migrate(writer)
+    }
+
+    private static func configuration() -> Configuration {
+        var configuration = Configuration()
+        // Concurrent writers wait for the lock instead of failing.
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            try db.execute(sql: "PRAGMA foreign_keys = ON")
+        }
+        return configuration
+    }
+
+    private static func migrator(defaultArtifactRoot: String) -> DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-tracking") { db in
+            try db.execute(sql: """
+                CREATE TABLE experiments (
+                    experiment_id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    name TEXT NOT NULL UNIQUE,
+                    artifact_location TEXT NOT NULL,
+                    lifecycle_stage TEXT NOT NULL,
+                    creation_time INTEGER NOT NULL,
+                    last_update_time INTEGER NOT NULL
+                );
+                CREATE TABLE experiment_tags (
+                    experiment_id INTEGER NOT NULL REFERENCES experiments(experiment_id) ON DELETE CASCADE,
+                    key TEXT NOT NULL,
+                    value TEXT NOT NULL,
+                    PRIMARY KEY (experiment_id, key)
+                ) WITHOUT ROWID;
+                CREATE TABLE runs (
+                    run_uuid TEXT PRIMARY KEY,
+                    experiment_id INTEGER NOT NULL REFERENCES experiments(experiment_id),
+                    name TEXT NOT NULL,
+                    user_id TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    start_time INTEGER,
+                    end_time INTEGER,
+                    deleted_time INTEGER,
+                    lifecycle_stage TEXT NOT NULL,
+                    artifact_uri TEXT NOT NULL
+                );
+                CREATE INDEX runs_by_experiment ON runs(experiment_id, start_time DESC, run_uuid);
+                CREATE TABLE metrics (
+                    run_uuid TEXT NOT NULL,
+                    key TEXT NOT NULL,
+                    step INTEGER NOT NULL,
+                    timestamp INTEGER NOT NULL,
+                    value REAL NOT NULL,
+                    is_nan INTEGER NOT NULL,
+                    PRIMARY KEY (run_uuid, key, step, timestamp, value, is_nan)
+                ) WITHOUT ROWID;
+                CREATE TABLE latest_metrics (
+                    run_uuid TEXT NOT NULL,
+                    key TEXT NOT NULL,
+                    value REAL NOT NULL,
+                    is_nan INTEGER NOT NULL,
+                    timestamp INTEGER NOT NULL,
+                    step INTEGER NOT NULL,
+                    PRIMARY KEY (run_uuid, key)
+                ) WITHOUT ROWID;
+                CREATE INDEX latest_metrics_by_key ON latest_metrics(key, value);
+                CREATE TABLE params (
+                    run_uuid TEXT NOT NULL,
+                    key TEXT NOT NULL,
+                    value TEXT NOT NULL,
+                    PRIMARY KEY (run_uuid, key)
+                ) WITHOUT ROWID;
+                CREATE INDEX params_by_key ON params(key, value);
+                CREATE TABLE tags (
+                    run_uuid TEXT NOT NULL,
+                    key TEXT NOT NULL,
+                    value TEXT NOT NULL,
+                    PRIMARY KEY (run_uuid, key)
+                ) WITHOUT ROWID;
+                CREATE INDEX tags_by_key ON tags(key, value);
+                CREATE TABLE datasets (
+                    dataset_id INTEGER PRIMARY KEY,
+                    experiment_id INTEGER NOT NULL,
+                    name TEXT NOT NULL,
+                    digest TEXT NOT NULL,
+                    source_type TEXT NOT NULL,
+                    source TEXT NOT NULL,
+                    schema TEXT,
+                    profile TEXT,
+                    UNIQUE (experiment_id, name, digest)
+                );
+                CREATE TABLE run_inputs (
+                    run_uuid TEXT NOT NULL,
+                    dataset_id INTEGER NOT NULL REFERENCES datasets(dataset_id),
+                    position INTEGER NOT NULL,
+                    PRIMARY KEY (run_uuid, dataset_id)
+                ) WITHOUT ROWID;
+                CREATE INDEX run_inputs_by_dataset ON run_inputs(dataset_id);
+                CREATE TABLE input_tags (
+                    run_uuid TEXT NOT NULL,
+                    dataset_id INTEGER NOT NULL,
+                    key TEXT NOT NULL,
+                    value TEXT NOT NULL,
+                    PRIMARY KEY (run_uuid, dataset_id, key)
+                ) WITHOUT ROWID;
+                """)
+            let now = Clock.nowMillis()
+            try db.execute(
+                sql: """
+                    INSERT INTO experiments (experiment_id, name, artifact_location, lifecycle_stage, creation_time, last_update_time)
+                    VALUES (0, ?, ?, 'active', ?, ?)
+                    """,
+                arguments: [Experiment.defaultName, "\(defaultArtifactRoot)/0", now, now]
+            )
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,130 @@
+import AviaryTracking
+import GRDB
+
+/// Compiles a checked run search into one SQL statement that returns the page's run ids.
+///
+/// Filters become `IN (subquery)` terms served by the `(key, value)` indexes; metric, param and
+/// tag orderings become LEFT JOINs. Nothing is filtered in memory.
+struct RunSearchSQL {
+    private(set) var sql = ""
+    private(set) var arguments = StatementArguments()
+
+    init(query: RunQuery) {
+        var joins: [String] = []
+        var joinArguments: [(any DatabaseValueConvertible)?] = []
+        var conditions: [String] = []
+        var conditionArguments: [(any DatabaseValueConvertible)?] = []
+
+        let experimentIDs = query.experimentIDs.compactMap { Int64($0) }
+        conditions.append("r.experiment_id IN (\(Self.placeholders(experimentIDs.count)))")
+        conditionArguments += experimentIDs.map { $0 }
+        let stages = query.viewType.stages.map(\.rawValue)
+        conditions.append("r.lifecycle_stage IN (\(Self.placeholders(stages.count)))")
+        conditionArguments += stages.map { $0 }
+
+        for comparison in query.filter {
+            let (condition, values) = Self.condition(for: comparison)
+            conditions.append(condition)
+            conditionArguments += values
+        }
+
+        var orderTerms: [String] = []
+        var ordersByStartTime = false
+        for (index, order) in query.orderBy.enumerated() {
+            let direction = order.ascending ? "ASC" : "DESC"
+            let alias = "o\(index)"
+            switch order.key {
+            case .metric(let key):
+                joins.append("LEFT JOIN latest_metrics \(alias) ON \(alias).run_uuid = r.run_uuid AND \(alias).key = ?")
+                joinArguments.append(key)
+                // Numbers first, then NaN, then runs without the metric — whatever the direction.
+                orderTerms.append("CASE WHEN \(alias).is_nan = 1 THEN 1 WHEN \(alias).value IS NULL THEN 2 ELSE 0 END")
+                orderTerms.append("\(alias).value \(direction)")
+            case .param(let key), .tag(let key):
+                let table = if case .param = order.key { "params" } else { "tags" }
+                joins.append("LEFT JOIN \(table) \(alias) ON \(alias).run_uuid = r.run_uuid AND \(alias).key = ?")
+                joinArguments.append(key)
+                orderTerms.append("\(alias).value IS NULL")
+                orderTerms.append("\(alias).value \(direction)")
+            case .attribute(let attribute):
+                let column = Self.column(for: attribute)
+                if attribute == .startTime { ordersByStartTime = true }
+                orderTerms.append("\(column) IS NULL")
+                orderTerms.append("\(column) \(direction)")
+            case .dataset:
+                break  // rejected by RunFilter.parseOrder
+            }
+        }
+        if !ordersByStartTime { orderTerms.append("r.start_time DESC") }
+        orderTerms.append("r.run_uuid ASC")
+
+        sql = """
+            SELECT r.run_uuid FROM runs r \(joins.joined(separator: " "))
+            WHERE \(conditions.joined(separator: " AND "))
+            ORDER BY \(orderTerms.joined(separator: ", "))
+            LIMIT ? OFFSET ?
+            """
+        arguments = StatementArguments(joinArguments + conditionArguments + [query.maxResults + 1, query.page.offset])
+    }
+
+    static func placeholders(_ count: Int) -> String {
+        count == 0 ? "NULL" : Array(repeating: "?", count: count).joined(separator: ",")
+    }
+
+    static func column(for attribute: RunAttribute) -> String {
+        switch attribute {
+        case .runID: "r.run_uuid"
+        case .runName: "r.name"
+        case .status: "r.status"
+        case .userID: "r.user_id"
+        case .artifactURI: "r.artifact_uri"
+        case .startTime: "r.start_time"
+        case .endTime: "r.end_time"
+        }
+    }
+
+    private static func condition(for comparison: RunComparison) -> (String, [(any DatabaseValueConvertible)?]) {
+        switch comparison.key {
+        case .metric(let key):
+            return keyedCondition(table: "latest_metrics", key: key, comparison: comparison, extra: "is_nan = 0")
+        case .param(let key):
+            return keyedCondition(table: "params", key: key, comparison: comparison)
+        case .tag(let key):
+            return keyedCondition(table: "tags", key: key, comparison: comparison)
+        case .attribute(let attribute):
+            return SQLComparison.render(column: column(for: attribute), comparison.op, comparison.value)
+        case .dataset(let attribute):
+            let (predicate, values): (String, [(any DatabaseValueConvertible)?])
+            switch attribute {
+            case .name, .digest:
+                (predicate, values) = SQLComparison.render(column: "d.\(attribute.rawValue)", comparison.op, comparison.value)
+                return (
+                    "r.run_uuid IN (SELECT i.run_uuid FROM run_inputs i JOIN datasets d ON d.dataset_id = i.dataset_id WHERE \(predicate))",
+                    values
+                )
+            case .context:
+                (predicate, values) = SQLComparison.render(column: "t.value", comparison.op, comparison.value)
+                return (
+                    "r.run_uuid IN (SELECT t.run_uuid FROM input_tags t WHERE t.key = 'mlflow.data.context' AND \(predicate))",
+                    values
+                )
+            }
+        }
+    }
+
+    /// A comparison on a key/value table: presence tests become NOT IN / IN on the key alone.
+    private static func keyedCondition(
+        table: String, key: String, comparison: RunComparison, extra: String? = nil
+    ) -> (String, [(any DatabaseValueConvertible)?]) {
+        switch comparison.op {
+        case .isNull:
+            return ("r.run_uuid NOT IN (SELECT run_uuid FROM \(table) WHERE key = ?)", [key])
+        case .isNotNull:
+            return ("r.run_uuid IN (SELECT run_uuid FROM \(table) WHERE key = ?)", [key])
+        default:
+            let (predicate, values) = SQLComparison.render(column: "value", comparison.op, comparison.value)
+            let filter = [extra, predicate].compactMap { $0 }.joined(separator: " AND ")
+            return ("r.run_uuid IN (SELECT run_uuid FROM \(table) WHERE key = ? AND \(filter))", [key] + values)
+        }
+    }
+}

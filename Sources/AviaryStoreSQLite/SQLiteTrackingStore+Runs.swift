@@ -1,0 +1,217 @@
+import AviaryCore
+import AviaryTracking
+import GRDB
+
+extension SQLiteTrackingStore {
+    public func createRun(_ run: NewRun) async throws -> Run {
+        try await writer.write { db in
+            let experiment = try Self.fetchExperiment(db, id: run.experimentID)
+            try Self.requireActive(experiment)
+            let artifactURI = "\(experiment.artifactLocation)/\(run.id)/artifacts"
+            try db.execute(
+                sql: """
+                    INSERT INTO runs (run_uuid, experiment_id, name, user_id, status, start_time, lifecycle_stage, artifact_uri)
+                    VALUES (?, ?, ?, ?, 'RUNNING', ?, 'active', ?)
+                    """,
+                arguments: [run.id, Int64(experiment.id), run.name, run.userID, run.startTime, artifactURI]
+            )
+            try Self.insertTags(db, runID: run.id, run.tags)
+            return try Self.loadRuns(db, ids: [run.id])[0]
+        }
+    }
+
+    public func run(id: String) async throws -> Run {
+        try await writer.read { db in
+            guard let run = try Self.loadRuns(db, ids: [id]).first else { throw Self.runNotFound(id) }
+            return run
+        }
+    }
+
+    public func updateRun(id: String, status: RunStatus?, endTime: Int64?, runName: String?) async throws -> RunInfo {
+        try await writer.write { db in
+            try Self.requireActiveRun(db, id: id)
+            if let status {
+                try db.execute(sql: "UPDATE runs SET status = ? WHERE run_uuid = ?", arguments: [status.rawValue, id])
+            }
+            if let endTime {
+                try db.execute(sql: "UPDATE runs SET end_time = ? WHERE run_uuid = ?", arguments: [endTime, id])
+            }
+            if let runName {
+                try Self.insertTags(db, runID: id, [Tag(key: RunInfo.runNameTag, value: runName)])
+            }
+            return try Self.loadRuns(db, ids: [id])[0].info
+        }
+    }
+
+    public func setRunLifecycle(id: String, to stage: LifecycleStage, now: Int64) async throws {
+        try await writer.write { db in
+            guard let current = try String.fetchOne(db, sql: "SELECT lifecycle_stage FROM runs WHERE run_uuid = ?", arguments: [id]) else {
+                throw Self.runNotFound(id)
+            }
+            if stage == .active, current == LifecycleStage.active.rawValue {
+                throw AviaryError.invalid("The run \(id) must be in the 'deleted' state. Current state is active.")
+            }
+            try db.execute(
+                sql: "UPDATE runs SET lifecycle_stage = ?, deleted_time = ? WHERE run_uuid = ?",
+                arguments: [stage.rawValue, stage == .deleted ? now : nil, id]
+            )
+        }
+    }
+
+    public func logBatch(runID: String, metrics: [Metric], params: [Tag], tags: [Tag]) async throws {
+        try await writer.write { db in
+            try Self.requireActiveRun(db, id: runID)
+            try Self.insertMetrics(db, runID: runID, metrics)
+            try Self.insertParams(db, runID: runID, params)
+            try Self.insertTags(db, runID: runID, tags)
+        }
+    }
+
+    public func deleteTag(runID: String, key: String) async throws {
+        try await writer.write { db in
+            try Self.requireActiveRun(db, id: runID)
+            try db.execute(sql: "DELETE FROM tags WHERE run_uuid = ? AND key = ?", arguments: [runID, key])
+            if db.changesCount == 0 {
+                throw AviaryError.notFound("No tag with name: \(key) in run with id \(runID)")
+            }
+        }
+    }
+
+    public func logInputs(runID: String, inputs: [DatasetInput]) async throws {
+        try await writer.write { db in
+            let experimentID = try Self.requireActiveRun(db, id: runID)
+            var position = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM run_inputs WHERE run_uuid = ?", arguments: [runID]) ?? 0
+            for input in inputs {
+                let dataset = input.dataset
+                try db.execute(
+                    sql: """
+                        INSERT INTO datasets (experiment_id, name, digest, source_type, source, schema, profile)
+                        VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (experiment_id, name, digest) DO NOTHING
+                        """,
+                    arguments: [experimentID, dataset.name, dataset.digest, dataset.sourceType, dataset.source, dataset.schema, dataset.profile]
+                )
+                let datasetID = try Int64.fetchOne(
+                    db, sql: "SELECT dataset_id FROM datasets WHERE experiment_id = ? AND name = ? AND digest = ?",
+                    arguments: [experimentID, dataset.name, dataset.digest]
+                )!
+                try db.execute(
+                    sql: "INSERT OR IGNORE INTO run_inputs (run_uuid, dataset_id, position) VALUES (?, ?, ?)",
+                    arguments: [runID, datasetID, position]
+                )
+                position += 1
+                for tag in input.tags {
+                    try db.execute(
+                        sql: "INSERT OR REPLACE INTO input_tags (run_uuid, dataset_id, key, value) VALUES (?, ?, ?, ?)",
+                        arguments: [runID, datasetID, tag.key, tag.value]
+                    )
+                }
+            }
+        }
+    }
+
+    public func metricHistory(runID: String, key: String, page: PageToken, limit: Int?) async throws -> Page<Metric> {
+        try await writer.read { db in
+            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM runs WHERE run_uuid = ?", arguments: [runID]) == true else {
+                throw Self.runNotFound(runID)
+            }
+            let rows = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT step, timestamp, value, is_nan FROM metrics WHERE run_uuid = ? AND key = ?
+                    ORDER BY step, timestamp, value LIMIT ? OFFSET ?
+                    """,
+                arguments: [runID, key, limit.map { $0 + 1 } ?? -1, page.offset]
+            )
+            var metrics: [Metric] = []
+            while let row = try rows.next() {
+                let isNaN: Bool = row[3]
+                metrics.append(Metric(key: key, value: isNaN ? .nan : row[2], timestamp: row[1], step: row[0]))
+            }
+            guard let limit else { return Page(items: metrics, nextPageToken: nil) }
+            return Page(fetched: metrics, offset: page.offset, limit: limit)
+        }
+    }
+
+    // MARK: Helpers shared by the run operations
+
+    static func runNotFound(_ id: String) -> AviaryError {
+        .notFound("Run with id=\(id) not found")
+    }
+
+    /// Checks the run exists and is active; returns its experiment id.
+    @discardableResult
+    static func requireActiveRun(_ db: Database, id: String) throws -> Int64 {
+        guard let row = try Row.fetchOne(
+            db, sql: "SELECT lifecycle_stage, experiment_id FROM runs WHERE run_uuid = ?", arguments: [id]
+        ) else {
+            throw runNotFound(id)
+        }
+        let stage: String = row[0]
+        guard stage == LifecycleStage.active.rawValue else {
+            throw AviaryError.invalid("The run \(id) must be in the 'active' state. Current state is \(stage).")
+        }
+        return row[1]
+    }
+
+    static func insertMetrics(_ db: Database, runID: String, _ metrics: [Metric]) throws {
+        guard !metrics.isEmpty else { return }
+        let insert = try db.cachedStatement(
+            sql: "INSERT OR IGNORE INTO metrics (run_uuid, key, step, timestamp, value, is_nan) VALUES (?, ?, ?, ?, ?, ?)"
+        )
+        // Only the newest value per key reaches latest_metrics: one upsert per key, not per row.
+        var latest: [String: Metric] = [:]
+        for metric in metrics {
+            let isNaN = metric.value.isNaN
+            try insert.execute(arguments: [runID, metric.key, metric.step, metric.timestamp, isNaN ? 0 : metric.value, isNaN])
+            if let current = latest[metric.key], !isNewer(metric, than: current) { continue }
+            latest[metric.key] = metric
+        }
+        let upsert = try db.cachedStatement(
+            sql: """
+                INSERT INTO latest_metrics (run_uuid, key, value, is_nan, timestamp, step) VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT (run_uuid, key) DO UPDATE SET
+                    value = excluded.value, is_nan = excluded.is_nan, timestamp = excluded.timestamp, step = excluded.step
+                WHERE (excluded.step, excluded.timestamp, excluded.value) >= (latest_metrics.step, latest_metrics.timestamp, latest_metrics.value)
+                """
+        )
+        for metric in latest.values {
+            let isNaN = metric.value.isNaN
+            try upsert.execute(arguments: [runID, metric.key, isNaN ? 0 : metric.value, isNaN, metric.timestamp, metric.step])
+        }
+    }
+
+    /// MLflow's notion of the latest value: greatest (step, timestamp, value).
+    private static func isNewer(_ a: Metric, than b: Metric) -> Bool {
+        let aValue = a.value.isNaN ? 0 : a.value
+        let bValue = b.value.isNaN ? 0 : b.value
+        return (a.step, a.timestamp, aValue) >= (b.step, b.timestamp, bValue)
+    }
+
+    static func insertParams(_ db: Database, runID: String, _ params: [Tag]) throws {
+        guard !params.isEmpty else { return }
+        let existing = try db.cachedStatement(sql: "SELECT value FROM params WHERE run_uuid = ? AND key = ?")
+        let insert = try db.cachedStatement(sql: "INSERT INTO params (run_uuid, key, value) VALUES (?, ?, ?)")
+        for param in params {
+            if let old = try String.fetchOne(existing, arguments: [runID, param.key]) {
+                if old != param.value {
+                    throw AviaryError.invalid(
+                        "Changing param values is not allowed. Param with key='\(param.key)' was already logged with value='\(old)' for run ID='\(runID)'. Attempted logging new value '\(param.value)'."
+                    )
+                }
+                continue
+            }
+            try insert.execute(arguments: [runID, param.key, param.value])
+        }
+    }
+
+    static func insertTags(_ db: Database, runID: String, _ tags: [Tag]) throws {
+        guard !tags.isEmpty else { return }
+        let insert = try db.cachedStatement(sql: "INSERT OR REPLACE INTO tags (run_uuid, key, value) VALUES (?, ?, ?)")
+        for tag in tags {
+            try insert.execute(arguments: [runID, tag.key, tag.value])
+            if tag.key == RunInfo.runNameTag {
+                try db.execute(sql: "UPDATE runs SET name = ? WHERE run_uuid = ?", arguments: [tag.value, runID])
+            }
+        }
+    }
+}

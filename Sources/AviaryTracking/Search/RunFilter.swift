@@ -1,0 +1,80 @@
+import AviaryCore
+
+/// One checked comparison of a run search.
+public struct RunComparison: Sendable, Equatable {
+    public var key: RunSearchKey
+    public var op: ComparisonOperator
+    public var value: FilterValue
+}
+
+/// One checked ordering term of a run search.
+public struct RunOrder: Sendable, Equatable {
+    public var key: RunSearchKey
+    public var ascending: Bool
+}
+
+/// Parses and checks `filter` and `order_by` of `runs/search` against MLflow's rules: metrics
+/// and numeric attributes compare with numbers, everything else with quoted strings.
+public enum RunFilter {
+    /// Parses a run filter string; the result is empty for an empty filter.
+    public static func parse(_ filter: String) throws -> [RunComparison] {
+        try FilterParser.parseFilter(filter).map { raw in
+            let key = try RunSearchKey.resolve(entity: raw.entity, key: raw.key, source: filter)
+            try check(raw, key: key, filter: filter)
+            return RunComparison(key: key, op: raw.op, value: raw.value)
+        }
+    }
+
+    /// Parses `order_by` terms such as `metrics.acc DESC` or `attributes.start_time`.
+    public static func parseOrder(_ terms: [String]) throws -> [RunOrder] {
+        try terms.map { term in
+            let raw = try FilterParser.parseOrderTerm(term)
+            let key = try RunSearchKey.resolve(entity: raw.entity, key: raw.key, source: term)
+            if case .dataset = key {
+                throw AviaryError.invalid("Invalid order_by clause '\(term)': datasets cannot be ordered by")
+            }
+            return RunOrder(key: key, ascending: raw.ascending)
+        }
+    }
+
+    private static func check(_ raw: RawComparison, key: RunSearchKey, filter: String) throws {
+        let numeric: Bool
+        let allowed: Set<ComparisonOperator>
+        let name: String
+        switch key {
+        case .metric(let key):
+            numeric = true
+            allowed = ComparisonOperator.numeric.union(ComparisonOperator.presence)
+            name = "metric '\(key)'"
+        case .param(let key):
+            numeric = false
+            allowed = ComparisonOperator.string.union(ComparisonOperator.presence)
+            name = "param '\(key)'"
+        case .tag(let key):
+            numeric = false
+            allowed = ComparisonOperator.string.union(ComparisonOperator.presence)
+            name = "tag '\(key)'"
+        case .attribute(let attribute):
+            numeric = attribute.isNumeric
+            allowed = numeric ? ComparisonOperator.numeric : ComparisonOperator.string
+            name = "attribute '\(attribute.rawValue)'"
+        case .dataset(let attribute):
+            numeric = false
+            allowed = ComparisonOperator.string
+            name = "dataset key '\(attribute.rawValue)'"
+        }
+        guard allowed.contains(raw.op) else {
+            throw AviaryError.invalid(
+                "Invalid comparator '\(raw.op.rawValue)' for \(name) in filter '\(filter)': it supports \(allowed.map(\.rawValue).sorted().joined(separator: ", "))"
+            )
+        }
+        switch raw.value {
+        case .number where !numeric:
+            throw AviaryError.invalid("Invalid value for \(name) in filter '\(filter)': expected a quoted string")
+        case .string where numeric:
+            throw AviaryError.invalid("Invalid value for \(name) in filter '\(filter)': expected a number")
+        default:
+            break
+        }
+    }
+}

@@ -1,0 +1,227 @@
+import Foundation
+import AviaryCore
+
+/// The tracking API as MLflow defines it, in front of any `TrackingStore`.
+///
+/// It checks input shape and MLflow's limits, fills in defaults (experiment "0", generated run
+/// names and the `mlflow.runName` tag, timestamps), and leaves state-dependent rules to the store.
+public struct TrackingService: Sendable {
+    /// Largest number of metrics in one log-batch request.
+    public static let maxBatchMetrics = 1000
+    /// Largest number of params in one log-batch request.
+    public static let maxBatchParams = 100
+    /// Largest number of tags in one log-batch request.
+    public static let maxBatchTags = 100
+    /// Largest number of entries of all kinds in one log-batch request.
+    public static let maxBatchEntries = 1000
+    /// `max_results` of a search when the request leaves it out.
+    public static let defaultMaxResults = 1000
+
+    public let store: any TrackingStore
+
+    public init(store: any TrackingStore) {
+        self.store = store
+    }
+
+    // MARK: Experiments
+
+    /// Creates an experiment and returns its id.
+    public func createExperiment(name: String, artifactLocation: String?, tags: [Tag]) async throws -> String {
+        try Self.validateExperimentName(name)
+        try Self.validateTags(tags, field: "tags")
+        return try await store.createExperiment(
+            name: name, artifactLocation: artifactLocation?.isEmpty == true ? nil : artifactLocation,
+            tags: tags, now: Clock.nowMillis()
+        )
+    }
+
+    public func experiment(id: String) async throws -> Experiment {
+        try await store.experiment(id: id)
+    }
+
+    public func experiment(named name: String) async throws -> Experiment {
+        try await store.experiment(named: name)
+    }
+
+    public func renameExperiment(id: String, to newName: String) async throws {
+        try Self.validateExperimentName(newName, field: "new_name")
+        try await store.renameExperiment(id: id, to: newName, now: Clock.nowMillis())
+    }
+
+    /// Soft-deletes an experiment and its runs. The default experiment cannot be deleted.
+    public func deleteExperiment(id: String) async throws {
+        if id == Experiment.defaultID {
+            throw AviaryError.invalid("Cannot delete the default experiment '0'. This is an internally reserved experiment.")
+        }
+        try await store.setExperimentLifecycle(id: id, to: .deleted, now: Clock.nowMillis())
+    }
+
+    public func restoreExperiment(id: String) async throws {
+        try await store.setExperimentLifecycle(id: id, to: .active, now: Clock.nowMillis())
+    }
+
+    public func setExperimentTag(id: String, _ tag: Tag) async throws {
+        try Self.validateTags([tag], field: "key")
+        try await store.setExperimentTag(id: id, tag)
+    }
+
+    public func deleteExperimentTag(id: String, key: String) async throws {
+        try await store.deleteExperimentTag(id: id, key: key)
+    }
+
+    /// Searches experiments with MLflow's filter and order_by grammar.
+    public func searchExperiments(
+        filter: String?, orderBy: [String], viewType: ViewType?, maxResults: Int64?, pageToken: String?
+    ) async throws -> Page<Experiment> {
+        let query = ExperimentQuery(
+            filter: try ExperimentFilter.parse(filter ?? ""),
+            orderBy: try ExperimentFilter.parseOrder(orderBy),
+            viewType: viewType ?? .activeOnly,
+            maxResults: try Validation.validateMaxResults(maxResults ?? Int64(Self.defaultMaxResults)),
+            page: try PageToken(decoding: pageToken)
+        )
+        return try await store.searchExperiments(query)
+    }
+
+    // MARK: Runs
+
+    /// Creates a run in `RUNNING` state, naming it as MLflow does.
+    public func createRun(
+        experimentID: String?, userID: String?, runName: String?, startTime: Int64?, tags: [Tag]
+    ) async throws -> Run {
+        try Self.validateTags(tags, field: "tags")
+        var tags = tags
+        let tagName = tags.last(where: { $0.key == RunInfo.runNameTag })?.value
+        let requestedName = runName?.isEmpty == false ? runName : nil
+        if let requestedName, let tagName, requestedName != tagName {
+            throw AviaryError.invalid(
+                "Both 'run_name' argument and '\(RunInfo.runNameTag)' tag are specified, but with different values (run_name='\(requestedName)', \(RunInfo.runNameTag)='\(tagName)')."
+            )
+        }
+        let name = requestedName ?? tagName ?? RunNameGenerator.generate()
+        if tagName == nil { tags.append(Tag(key: RunInfo.runNameTag, value: name)) }
+        let experimentID = experimentID?.isEmpty == false ? experimentID! : Experiment.defaultID
+        return try await store.createRun(
+            NewRun(
+                id: Identifiers.newRunID(), experimentID: experimentID, userID: userID ?? "",
+                name: name, startTime: startTime ?? Clock.nowMillis(), tags: Self.deduplicated(tags)
+            )
+        )
+    }
+
+    public func run(id: String) async throws -> Run {
+        try await store.run(id: id)
+    }
+
+    public func updateRun(id: String, status: RunStatus?, endTime: Int64?, runName: String?) async throws -> RunInfo {
+        try await store.updateRun(id: id, status: status, endTime: endTime, runName: runName?.isEmpty == true ? nil : runName)
+    }
+
+    public func deleteRun(id: String) async throws {
+        try await store.setRunLifecycle(id: id, to: .deleted, now: Clock.nowMillis())
+    }
+
+    public func restoreRun(id: String) async throws {
+        try await store.setRunLifecycle(id: id, to: .active, now: Clock.nowMillis())
+    }
+
+    /// Logs metrics, params and tags atomically after checking MLflow's batch limits.
+    public func logBatch(runID: String, metrics: [Metric], params: [Tag], tags: [Tag]) async throws {
+        if metrics.count > Self.maxBatchMetrics {
+            throw AviaryError.invalid("A batch logging request can contain at most \(Self.maxBatchMetrics) metrics. Got \(metrics.count) metrics. Please split up metrics across multiple requests and try again.")
+        }
+        if params.count > Self.maxBatchParams {
+            throw AviaryError.invalid("A batch logging request can contain at most \(Self.maxBatchParams) params. Got \(params.count) params. Please split up params across multiple requests and try again.")
+        }
+        if tags.count > Self.maxBatchTags {
+            throw AviaryError.invalid("A batch logging request can contain at most \(Self.maxBatchTags) tags. Got \(tags.count) tags. Please split up tags across multiple requests and try again.")
+        }
+        let total = metrics.count + params.count + tags.count
+        if total > Self.maxBatchEntries {
+            throw AviaryError.invalid("A batch logging request can contain at most \(Self.maxBatchEntries) metrics, params and tags in total. Got \(total). Please split up the batch and try again.")
+        }
+        for metric in metrics { try Validation.validateKey(metric.key, kind: "metric", field: "metrics.key") }
+        var seen = Set<String>()
+        var duplicates: [String] = []
+        for param in params {
+            try Validation.validateKey(param.key, kind: "param", field: "params.key")
+            try Validation.validateLength(param.value, max: Validation.maxParamValueLength, field: "params.value")
+            if !seen.insert(param.key).inserted { duplicates.append(param.key) }
+        }
+        if !duplicates.isEmpty {
+            throw AviaryError.invalid("Duplicate parameter keys have been submitted: \(duplicates). Please ensure the request contains only one param value per param key.")
+        }
+        try Self.validateTags(tags, field: "tags")
+        try await store.logBatch(runID: runID, metrics: metrics, params: params, tags: Self.deduplicated(tags))
+    }
+
+    public func deleteTag(runID: String, key: String) async throws {
+        try await store.deleteTag(runID: runID, key: key)
+    }
+
+    /// Records datasets a run used.
+    public func logInputs(runID: String, inputs: [DatasetInput]) async throws {
+        for (index, input) in inputs.enumerated() {
+            let field = "datasets[\(index)].dataset"
+            if input.dataset.name.isEmpty { throw AviaryError.invalid("Field '\(field).name' must not be empty") }
+            if input.dataset.digest.isEmpty { throw AviaryError.invalid("Field '\(field).digest' must not be empty") }
+            try Validation.validateLength(input.dataset.name, max: 500, field: "\(field).name")
+            try Validation.validateLength(input.dataset.digest, max: 36, field: "\(field).digest")
+            try Validation.validateLength(input.dataset.source, max: 65535, field: "\(field).source")
+        }
+        try await store.logInputs(runID: runID, inputs: inputs)
+    }
+
+    /// One page of a metric's history; without `maxResults` the whole history.
+    public func metricHistory(runID: String, key: String, maxResults: Int64?, pageToken: String?) async throws -> Page<Metric> {
+        let limit = try maxResults.map { try Validation.validateMaxResults($0, limit: 1_000_000) }
+        return try await store.metricHistory(runID: runID, key: key, page: try PageToken(decoding: pageToken), limit: limit)
+    }
+
+    /// Searches runs of the given experiments with MLflow's filter and order_by grammar.
+    public func searchRuns(
+        experimentIDs: [String], filter: String?, orderBy: [String], viewType: ViewType?, maxResults: Int64?,
+        pageToken: String?
+    ) async throws -> Page<Run> {
+        let query = RunQuery(
+            experimentIDs: experimentIDs,
+            filter: try RunFilter.parse(filter ?? ""),
+            orderBy: try RunFilter.parseOrder(orderBy),
+            viewType: viewType ?? .activeOnly,
+            maxResults: try Validation.validateMaxResults(maxResults ?? Int64(Self.defaultMaxResults)),
+            page: try PageToken(decoding: pageToken)
+        )
+        return try await store.searchRuns(query)
+    }
+
+    // MARK: Rules
+
+    static func validateExperimentName(_ name: String, field: String = "name") throws {
+        if name.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw AviaryError.invalid("Invalid experiment name: field '\(field)' must be a non-empty string")
+        }
+        try Validation.validateLength(name, max: 500, field: field)
+    }
+
+    static func validateTags(_ tags: [Tag], field: String) throws {
+        for tag in tags {
+            try Validation.validateKey(tag.key, kind: "tag", field: "\(field).key")
+            try Validation.validateLength(tag.value, max: Validation.maxTagValueLength, field: "\(field).value")
+        }
+    }
+
+    /// Keeps the last value of each key: later tags in one request win, as in MLflow.
+    static func deduplicated(_ tags: [Tag]) -> [Tag] {
+        var position: [String: Int] = [:]
+        var result: [Tag] = []
+        for tag in tags {
+            if let index = position[tag.key] {
+                result[index] = tag
+            } else {
+                position[tag.key] = result.count
+                result.append(tag)
+            }
+        }
+        return result
+    }
+}
