@@ -47,9 +47,10 @@ let package = Package(
             ],
             path: "Sources/AviaryCLI"
         ),
+        .target(name: "AviaryTesting", dependencies: ["AviaryCore", "AviaryTracking"]),
         .testTarget(name: "AviaryCoreTests", dependencies: ["AviaryCore"]),
         .testTarget(name: "AviaryTrackingTests", dependencies: ["AviaryTracking"]),
-        .testTarget(name: "AviaryStoreSQLiteTests", dependencies: ["AviaryStoreSQLite", "AviaryTracking"]),
+        .testTarget(name: "AviaryStoreSQLiteTests", dependencies: ["AviaryStoreSQLite", "AviaryTracking", "AviaryTesting"]),
         .testTarget(
             name: "AviaryServerTests",
             dependencies: [

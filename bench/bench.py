@@ -161,6 +161,20 @@ def tree_memory(pid: int, detail: bool = False) -> dict:
     return result
 
 
+def tree_cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds used so far by pid and its live descendants."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for p in process_tree(pid):
+        try:
+            with open(f"/proc/{p}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14, 15)
+        except (OSError, IndexError, ValueError):
+            continue
+    return total / ticks
+
+
 def settled_memory(pid: int, min_s: float = 2.0, max_s: float = 20.0) -> dict:
     """Samples every 0.5 s until four consecutive samples are within 2% (or max_s)."""
     start = time.monotonic()
@@ -349,12 +363,21 @@ def run_python_load(port: int, kind: str, args: list[str], duration: float,
             "first_error": next((p[3] for p in parts if p[3]), "")}
 
 
-def load(opts, port: int, kind: str, args: list[str], duration: float) -> dict:
+def load(opts, server_pid: int, port: int, kind: str, args: list[str],
+         duration: float) -> dict:
+    """Runs one load test and adds the server's CPU time per request to the result."""
+    cpu0 = tree_cpu_seconds(server_pid)
     if opts.use_wrk:
         path = "/runs/log-batch" if kind == "log_batch" else "/runs/create"
-        return run_wrk(f"http://127.0.0.1:{port}{API}{path}", f"{kind}.lua", args, duration,
-                       opts.connections, opts.threads)
-    return run_python_load(port, kind, args, duration, opts.connections)
+        r = run_wrk(f"http://127.0.0.1:{port}{API}{path}", f"{kind}.lua", args, duration,
+                    opts.connections, opts.threads)
+    else:
+        r = run_python_load(port, kind, args, duration, opts.connections)
+    time.sleep(0.2)  # let requests still in flight at the deadline finish
+    cpu = tree_cpu_seconds(server_pid) - cpu0
+    r["server_cpu_s"] = cpu
+    r["server_cpu_ms_per_request"] = cpu * 1000 / r["requests"] if r["requests"] else None
+    return r
 
 
 # ----------------------------------------------------------------- search seed
@@ -465,6 +488,7 @@ def bench_server(kind: str, binary: str, opts) -> dict:
         result["settings"]["env"] = env
     server = Server(kind, argv, port, tmp, env)
     log(f"{kind}: starting `{result['command']}`")
+    result["loadavg_before"] = os.getloadavg()
     try:
         result["startup_s"] = server.start(opts.startup_timeout)
         log(f"{kind}: /health 200 after {result['startup_s']:.3f} s")
@@ -479,12 +503,13 @@ def bench_server(kind: str, binary: str, opts) -> dict:
                                               "start_time": int(time.time() * 1000)}
                              )["run"]["info"]["run_id"]
         nthreads = str(opts.threads if opts.use_wrk else opts.connections)
+        pid = server.proc.pid
 
         # 3. log-batch; the warm-up uses a different step range than the measured pass.
         per = str(opts.metrics_per_request)
         if opts.warmup > 0:
-            load(opts, port, "log_batch", [run_id, per, nthreads, str(10**12)], opts.warmup)
-        lb = load(opts, port, "log_batch", [run_id, per, nthreads, "0"], opts.duration)
+            load(opts, pid, port, "log_batch", [run_id, per, nthreads, str(10**12)], opts.warmup)
+        lb = load(opts, pid, port, "log_batch", [run_id, per, nthreads, "0"], opts.duration)
         lb["metrics_per_s"] = lb["rps"] * opts.metrics_per_request
         result["log_batch"] = lb
         log(f"{kind}: log-batch {lb['rps']:.1f} req/s = {lb['metrics_per_s']:.0f} metrics/s, "
@@ -492,8 +517,8 @@ def bench_server(kind: str, binary: str, opts) -> dict:
 
         # 4. runs/create
         if opts.warmup > 0:
-            load(opts, port, "runs_create", [exp, nthreads, "warm"], opts.warmup)
-        rc = load(opts, port, "runs_create", [exp, nthreads, "bench"], opts.duration)
+            load(opts, pid, port, "runs_create", [exp, nthreads, "warm"], opts.warmup)
+        rc = load(opts, pid, port, "runs_create", [exp, nthreads, "bench"], opts.duration)
         result["runs_create"] = rc
         log(f"{kind}: runs/create {rc['rps']:.1f} runs/s, non-200 {rc['non200']}, "
             f"socket errors {rc['socket_errors']}")
@@ -531,6 +556,7 @@ def bench_server(kind: str, binary: str, opts) -> dict:
         log(f"{kind}: FAILED: {result['error']}\n--- server log tail ---\n{server.log_tail()}")
     finally:
         server.stop()
+        result["loadavg_after"] = os.getloadavg()
         if opts.keep_data:
             log(f"{kind}: data kept in {tmp}")
         else:
@@ -580,8 +606,12 @@ def summary_markdown(results: dict[str, dict], opts) -> str:
         (f"log-batch metrics/s ({opts.metrics_per_request}/request, higher is better)",
          ("log_batch", "metrics_per_s"), 0),
         ("log-batch non-200 responses (must be 0)", ("log_batch", "non200"), 0),
+        ("log-batch server CPU ms/request (lower is better)",
+         ("log_batch", "server_cpu_ms_per_request"), 2),
         ("runs/create runs/s (higher is better)", ("runs_create", "rps"), 1),
         ("runs/create non-200 responses (must be 0)", ("runs_create", "non200"), 0),
+        ("runs/create server CPU ms/request (lower is better)",
+         ("runs_create", "server_cpu_ms_per_request"), 2),
         ("RSS after load (MiB)", ("memory_after_load", "rss_mb"), 1),
         ("runs/search N runs seeded", ("search", "n_runs"), 0),
         ("runs/search p50 (ms, lower is better)", ("search", "p50_ms"), 2),
@@ -622,6 +652,10 @@ def summary_markdown(results: dict[str, dict], opts) -> str:
         extra = f", --workers {opts.mlflow_workers}" if name == "mlflow" else ""
         for k, v in (get(r, "settings", "env") or {}).items():
             extra += f", {k}={v}"
+        la = r.get("loadavg_before")
+        if la and la[0] > 0.25 * (os.cpu_count() or 1):
+            notes.append(f"**{name}: the machine was busy before the run** (1-min load "
+                         f"average {la[0]:.2f} on {os.cpu_count()} cores): figures are noisy.")
         if "version" in r:
             notes.append(f"{name}: `{r['version']}`{extra}, search N = {n}.")
         if r.get("error"):

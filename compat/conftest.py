@@ -29,11 +29,7 @@ import requests
 os.environ["MLFLOW_HTTP_REQUEST_MAX_RETRIES"] = "0"
 os.environ["MLFLOW_HTTP_REQUEST_TIMEOUT"] = "30"
 
-AVIARY_BIN = os.environ.get("AVIARY_BIN")
-MLFLOW_PEER_BIN = os.environ.get("MLFLOW_PEER_BIN")
-
-#: True when the suite runs against the real MLflow server (the reference).
-RUNNING_AGAINST_PEER = not AVIARY_BIN and bool(MLFLOW_PEER_BIN)
+from compat_helpers import AVIARY_BIN, MLFLOW_PEER_BIN
 
 
 def _free_port() -> int:

@@ -8,6 +8,7 @@ from pathlib import Path
 import mlflow
 import pytest
 import requests
+import yaml
 
 from compat_helpers import raw_request
 
@@ -49,7 +50,8 @@ def test_log_artifact_single_file(client, run_id, src, tmp_path):
 
     dst = tmp_path / "dl"
     local = client.download_artifacts(run_id, "nested/dir/top.txt", str(dst))
-    assert Path(local) == dst / "nested" / "dir" / "top.txt"
+    # A single file lands directly in dst (its folders are not recreated).
+    assert Path(local) == dst / "top.txt"
     assert filecmp.cmp(local, src / "top.txt", shallow=False)
 
 
@@ -99,7 +101,7 @@ def test_log_artifacts_at_root(client, run_id, src, tmp_path):
     assert _tree(Path(local)) == _tree(src)
 
 
-def test_log_text_and_dict(client, run_id):
+def test_log_text_and_dict(client, run_id, tmp_path):
     client.log_text(run_id, "hello, wörld ✓\nline 2\n", "texts/hello.txt")
     payload = {"a": 1, "b": [1, 2.5, "x"], "nested": {"k": None, "t": True}}
     client.log_dict(run_id, payload, "cfg/d.json")
@@ -108,7 +110,10 @@ def test_log_text_and_dict(client, run_id):
 
     assert mlflow.artifacts.load_text(f"runs:/{run_id}/texts/hello.txt") == "hello, wörld ✓\nline 2\n"
     assert mlflow.artifacts.load_dict(f"runs:/{run_id}/cfg/d.json") == payload
-    assert mlflow.artifacts.load_dict(f"runs:/{run_id}/cfg/d.yaml") == payload
+    # load_dict only parses JSON: read the YAML back by hand.
+    for name in ("d.yaml", "d.yml"):
+        local = client.download_artifacts(run_id, f"cfg/{name}", str(tmp_path / name))
+        assert yaml.safe_load(Path(local).read_text()) == payload
     listing = _listing(client, run_id, "cfg")
     assert [p for p, _, _ in listing] == ["cfg/d.json", "cfg/d.yaml", "cfg/d.yml"]
     assert all(not is_dir and size > 0 for _, is_dir, size in listing)
@@ -131,7 +136,9 @@ def test_fluent_log_artifacts(client, exp_name, src, tmp_path):
 
 
 def test_unusual_file_names(client, run_id, tmp_path):
-    names = ["with space.txt", "ünïcödé ✓.txt", "percent%20sign.txt", "plus+and&amp.txt"]
+    # (No "%xx" in names: the client puts the name into the URL unescaped, so real
+    # MLflow stores "a%20b.txt" as "a b.txt".)
+    names = ["with space.txt", "ünïcödé ✓.txt", "plus+and&amp;=.txt", "semi;colon,comma.txt"]
     d = tmp_path / "odd"
     d.mkdir()
     for i, n in enumerate(names):
@@ -205,7 +212,7 @@ def test_proxy_endpoint_shapes(client, run_id, base_url, src):
 
     r = requests.put(f"{api}/{rel}/raw/put.bin", data=b"\x00\x01raw", timeout=30)
     assert r.status_code == 200
-    assert r.json() == {}
+    assert r.content in (b"", b"{}")  # real MLflow answers an empty body
     assert _listing(client, run_id, "raw") == [("raw/put.bin", False, 5)]
 
 

@@ -27,9 +27,10 @@ public enum Validation {
                 "Invalid \(kind) name '\(key)': names may only contain alphanumerics, underscores (_), dashes (-), periods (.), spaces ( ), colons (:) and slashes (/)"
             )
         }
-        if normalizedPath(key) != key {
+        let normalized = normalizedPath(key)
+        if normalized != key || normalized == "." || normalized.hasPrefix("..") || normalized.hasPrefix("/") {
             throw AviaryError.invalid(
-                "Invalid \(kind) name '\(key)': names may be treated as files, so they must not contain '..' or '.' segments, '//' or a trailing '/'"
+                "Invalid \(kind) name '\(key)': names may be treated as files, so they must not start with '/' or '..', nor contain '.' or '..' segments, '//' or a trailing '/'"
             )
         }
     }
