@@ -16,19 +16,10 @@ struct ExperimentSearchSQL {
         for comparison in query.filter {
             switch comparison.key {
             case .tag(let key):
-                switch comparison.op {
-                case .isNull:
-                    conditions.append("e.experiment_id NOT IN (SELECT experiment_id FROM experiment_tags WHERE key = ?)")
-                    values.append(key)
-                case .isNotNull:
-                    conditions.append("e.experiment_id IN (SELECT experiment_id FROM experiment_tags WHERE key = ?)")
-                    values.append(key)
-                default:
-                    let (predicate, bound) = SQLComparison.render(column: "value", comparison.op, comparison.value)
-                    conditions.append("e.experiment_id IN (SELECT experiment_id FROM experiment_tags WHERE key = ? AND \(predicate))")
-                    values.append(key)
-                    values += bound
-                }
+                let (predicate, bound) = SQLComparison.render(column: "value", comparison.op, comparison.value)
+                conditions.append("e.experiment_id IN (SELECT experiment_id FROM experiment_tags WHERE key = ? AND \(predicate))")
+                values.append(key)
+                values += bound
             default:
                 let (predicate, bound) = SQLComparison.render(column: Self.column(for: comparison.key), comparison.op, comparison.value)
                 conditions.append(predicate)

@@ -86,7 +86,11 @@ struct RunSearchSQL {
     private static func condition(for comparison: RunComparison) -> (String, [(any DatabaseValueConvertible)?]) {
         switch comparison.key {
         case .metric(let key):
-            return keyedCondition(table: "latest_metrics", key: key, comparison: comparison, extra: "is_nan = 0")
+            // NaN is stored as 0 with is_nan set. As in IEEE arithmetic (and mlflow server) it
+            // fails every comparison except "!=", which it always satisfies.
+            let (predicate, values) = SQLComparison.render(column: "value", comparison.op, comparison.value)
+            let nanRule = comparison.op == .notEqual ? "(\(predicate) OR is_nan = 1)" : "\(predicate) AND is_nan = 0"
+            return ("r.run_uuid IN (SELECT run_uuid FROM latest_metrics WHERE key = ? AND \(nanRule))", [key] + values)
         case .param(let key):
             return keyedCondition(table: "params", key: key, comparison: comparison)
         case .tag(let key):
@@ -114,7 +118,7 @@ struct RunSearchSQL {
 
     /// A comparison on a key/value table: presence tests become NOT IN / IN on the key alone.
     private static func keyedCondition(
-        table: String, key: String, comparison: RunComparison, extra: String? = nil
+        table: String, key: String, comparison: RunComparison
     ) -> (String, [(any DatabaseValueConvertible)?]) {
         switch comparison.op {
         case .isNull:
@@ -123,8 +127,7 @@ struct RunSearchSQL {
             return ("r.run_uuid IN (SELECT run_uuid FROM \(table) WHERE key = ?)", [key])
         default:
             let (predicate, values) = SQLComparison.render(column: "value", comparison.op, comparison.value)
-            let filter = [extra, predicate].compactMap { $0 }.joined(separator: " AND ")
-            return ("r.run_uuid IN (SELECT run_uuid FROM \(table) WHERE key = ? AND \(filter))", [key] + values)
+            return ("r.run_uuid IN (SELECT run_uuid FROM \(table) WHERE key = ? AND \(predicate))", [key] + values)
         }
     }
 }

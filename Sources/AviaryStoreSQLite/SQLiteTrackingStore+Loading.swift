@@ -40,7 +40,7 @@ extension SQLiteTrackingStore {
         while let row = try infos.next() {
             let experimentID: Int64 = row[2]
             let info = RunInfo(
-                runID: row[0], runName: row[1], experimentID: String(experimentID), userID: row[3],
+                runID: row[0], runName: row.storedText(1), experimentID: String(experimentID), userID: row[3],
                 status: RunStatus(rawValue: row[4]) ?? .running, startTime: row[5], endTime: row[6],
                 artifactURI: row[7], lifecycleStage: LifecycleStage(rawValue: row[8]) ?? .active
             )
@@ -59,13 +59,13 @@ extension SQLiteTrackingStore {
             db, sql: "SELECT run_uuid, key, value FROM params WHERE run_uuid IN (\(placeholders)) ORDER BY key", arguments: arguments
         )
         while let row = try params.next() {
-            runs[row[0]]?.params.append(Tag(key: row[1], value: row[2]))
+            runs[row[0]]?.params.append(Tag(key: row[1], value: row.storedText(2)))
         }
         let tags = try Row.fetchCursor(
             db, sql: "SELECT run_uuid, key, value FROM tags WHERE run_uuid IN (\(placeholders)) ORDER BY key", arguments: arguments
         )
         while let row = try tags.next() {
-            runs[row[0]]?.tags.append(Tag(key: row[1], value: row[2]))
+            runs[row[0]]?.tags.append(Tag(key: row[1], value: row.storedText(2)))
         }
         let inputs = try Row.fetchAll(
             db,

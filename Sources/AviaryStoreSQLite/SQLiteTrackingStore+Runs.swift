@@ -45,11 +45,9 @@ extension SQLiteTrackingStore {
 
     public func setRunLifecycle(id: String, to stage: LifecycleStage, now: Int64) async throws {
         try await writer.write { db in
-            guard let current = try String.fetchOne(db, sql: "SELECT lifecycle_stage FROM runs WHERE run_uuid = ?", arguments: [id]) else {
+            // Deleting a deleted run or restoring an active one is a no-op, as in mlflow server.
+            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM runs WHERE run_uuid = ?", arguments: [id]) == true else {
                 throw Self.runNotFound(id)
-            }
-            if stage == .active, current == LifecycleStage.active.rawValue {
-                throw AviaryError.invalid("The run \(id) must be in the 'deleted' state. Current state is active.")
             }
             try db.execute(
                 sql: "UPDATE runs SET lifecycle_stage = ?, deleted_time = ? WHERE run_uuid = ?",
@@ -118,7 +116,7 @@ extension SQLiteTrackingStore {
                 db,
                 sql: """
                     SELECT step, timestamp, value, is_nan FROM metrics WHERE run_uuid = ? AND key = ?
-                    ORDER BY step, timestamp, value LIMIT ? OFFSET ?
+                    ORDER BY timestamp, step, value LIMIT ? OFFSET ?
                     """,
                 arguments: [runID, key, limit.map { $0 + 1 } ?? -1, page.offset]
             )
@@ -200,7 +198,7 @@ extension SQLiteTrackingStore {
                 }
                 continue
             }
-            try insert.execute(arguments: [runID, param.key, param.value])
+            try insert.execute(arguments: [runID, param.key, storedText(param.value)])
         }
     }
 
@@ -208,9 +206,9 @@ extension SQLiteTrackingStore {
         guard !tags.isEmpty else { return }
         let insert = try db.cachedStatement(sql: "INSERT OR REPLACE INTO tags (run_uuid, key, value) VALUES (?, ?, ?)")
         for tag in tags {
-            try insert.execute(arguments: [runID, tag.key, tag.value])
+            try insert.execute(arguments: [runID, tag.key, storedText(tag.value)])
             if tag.key == RunInfo.runNameTag {
-                try db.execute(sql: "UPDATE runs SET name = ? WHERE run_uuid = ?", arguments: [tag.value, runID])
+                try db.execute(sql: "UPDATE runs SET name = ? WHERE run_uuid = ?", arguments: [storedText(tag.value), runID])
             }
         }
     }

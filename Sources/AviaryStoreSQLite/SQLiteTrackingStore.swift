@@ -36,7 +36,7 @@ public struct SQLiteTrackingStore: TrackingStore {
             for tag in tags {
                 try db.execute(
                     sql: "INSERT OR REPLACE INTO experiment_tags (experiment_id, key, value) VALUES (?, ?, ?)",
-                    arguments: [id, tag.key, tag.value]
+                    arguments: [id, tag.key, storedText(tag.value)]
                 )
             }
             return String(id)
@@ -64,7 +64,8 @@ public struct SQLiteTrackingStore: TrackingStore {
             }
             if experiment.name == newName { return }
             if try Bool.fetchOne(db, sql: "SELECT 1 FROM experiments WHERE name = ?", arguments: [newName]) == true {
-                throw AviaryError.alreadyExists("Experiment(name=\(newName)) already exists.")
+                // mlflow server reports a rename collision as BAD_REQUEST, unlike a create collision.
+                throw AviaryError(.badRequest, "Cannot rename experiment \(id): an experiment named '\(newName)' already exists.")
             }
             try db.execute(
                 sql: "UPDATE experiments SET name = ?, last_update_time = ? WHERE experiment_id = ?",
@@ -78,6 +79,9 @@ public struct SQLiteTrackingStore: TrackingStore {
             let experiment = try Self.fetchExperiment(db, id: id)
             if stage == .active, experiment.lifecycleStage == .active {
                 throw AviaryError.invalid("Cannot restore an active experiment.")
+            }
+            if stage == .deleted, experiment.lifecycleStage == .deleted {
+                throw AviaryError.notFound("Experiment \(id) is already deleted.")
             }
             try db.execute(
                 sql: "UPDATE experiments SET lifecycle_stage = ?, last_update_time = ? WHERE experiment_id = ?",
@@ -97,7 +101,7 @@ public struct SQLiteTrackingStore: TrackingStore {
             try Self.requireActive(experiment)
             try db.execute(
                 sql: "INSERT OR REPLACE INTO experiment_tags (experiment_id, key, value) VALUES (?, ?, ?)",
-                arguments: [experiment.id, tag.key, tag.value]
+                arguments: [experiment.id, tag.key, storedText(tag.value)]
             )
         }
     }
@@ -125,9 +129,10 @@ public struct SQLiteTrackingStore: TrackingStore {
     }
 
     static func fetchExperiment(_ db: Database, id: String) throws -> Experiment {
-        guard let numericID = Int64(id),
-              let row = try Row.fetchOne(db, sql: "SELECT * FROM experiments WHERE experiment_id = ?", arguments: [numericID])
-        else {
+        guard let numericID = Int64(id) else {
+            throw AviaryError.invalid("Invalid experiment id '\(id)': experiment ids are integers")
+        }
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM experiments WHERE experiment_id = ?", arguments: [numericID]) else {
             throw AviaryError.notFound("No Experiment with id=\(id) exists")
         }
         return try experiment(from: row, db)
@@ -137,7 +142,7 @@ public struct SQLiteTrackingStore: TrackingStore {
         let id: Int64 = row["experiment_id"]
         let tags = try Row.fetchAll(
             db, sql: "SELECT key, value FROM experiment_tags WHERE experiment_id = ? ORDER BY key", arguments: [id]
-        ).map { Tag(key: $0[0], value: $0[1]) }
+        ).map { Tag(key: $0[0], value: $0.storedText(1)) }
         return Experiment(
             id: String(id), name: row["name"], artifactLocation: row["artifact_location"],
             lifecycleStage: LifecycleStage(rawValue: row["lifecycle_stage"]) ?? .active,

@@ -44,7 +44,8 @@ extension TrackingStoreContract {
         ("", [], .deletedOnly, [3]),
         ("metrics.acc > 0.6", [], .activeOnly, [4, 1]),
         ("metrics.acc >= 0.5", ["metrics.acc ASC"], .activeOnly, [0, 4, 1]),
-        ("metrics.acc != 0.5", [], .activeOnly, [4, 1]),
+        // NaN fails every comparison but "!=", as in mlflow server.
+        ("metrics.acc != 0.5", [], .activeOnly, [4, 2, 1]),
         ("metrics.acc <= 0.7", [], .activeOnly, [4, 0]),
         ("metrics.acc = 0.9", [], .activeOnly, [1]),
         ("", ["metrics.acc DESC"], .all, [1, 4, 0, 2, 3]),
@@ -53,8 +54,9 @@ extension TrackingStoreContract {
         ("params.model != 'lgbm'", [], .all, [1, 0]),
         ("params.model LIKE 'xgb%'", [], .activeOnly, [1]),
         ("params.model ILIKE 'xgb%'", [], .activeOnly, [1, 0]),
-        ("params.model IN ('XGB', 'lgbm')", [], .activeOnly, [2, 0]),
-        ("params.model NOT IN ('XGB', 'lgbm')", [], .activeOnly, [1]),
+        ("attributes.run_name IN ('r0', 'r2', 'r3')", [], .activeOnly, [2, 0]),
+        ("attributes.run_name NOT IN ('r0', 'r2')", [], .activeOnly, [4, 1]),
+        ("params.model IS NULL", [], .activeOnly, [4]),
         ("", ["params.model ASC"], .activeOnly, [0, 2, 1, 4]),
         ("tags.team = 'ml'", ["attributes.start_time ASC"], .activeOnly, [0, 1]),
         ("tags.`team` LIKE '%ml%'", [], .activeOnly, [4, 1, 0]),
@@ -110,6 +112,9 @@ extension TrackingStoreContract {
                 ("", ["metrics.acc UP"], 10),
                 ("", [], 50_001),
                 ("", [], 0),
+                ("params.p IN ('a')", [], 10),
+                ("metrics.m IS NULL", [], 10),
+                ("", ["metrics.a", "metrics.a DESC"], 10),
             ] {
                 await expectAviaryError(.invalidParameterValue) {
                     _ = try await service.searchRuns(

@@ -31,7 +31,7 @@ public struct TrackingService: Sendable {
         try Self.validateTags(tags, field: "tags")
         return try await store.createExperiment(
             name: name, artifactLocation: artifactLocation?.isEmpty == true ? nil : artifactLocation,
-            tags: tags, now: Clock.nowMillis()
+            tags: Self.truncated(tags), now: Clock.nowMillis()
         )
     }
 
@@ -62,7 +62,7 @@ public struct TrackingService: Sendable {
 
     public func setExperimentTag(id: String, _ tag: Tag) async throws {
         try Self.validateTags([tag], field: "key")
-        try await store.setExperimentTag(id: id, tag)
+        try await store.setExperimentTag(id: id, Self.truncated([tag])[0])
     }
 
     public func deleteExperimentTag(id: String, key: String) async throws {
@@ -100,6 +100,7 @@ public struct TrackingService: Sendable {
         }
         let name = requestedName ?? tagName ?? RunNameGenerator.generate()
         if tagName == nil { tags.append(Tag(key: RunInfo.runNameTag, value: name)) }
+        tags = Self.truncated(tags)
         let experimentID = experimentID?.isEmpty == false ? experimentID! : Experiment.defaultID
         return try await store.createRun(
             NewRun(
@@ -140,19 +141,26 @@ public struct TrackingService: Sendable {
         if total > Self.maxBatchEntries {
             throw AviaryError.invalid("A batch logging request can contain at most \(Self.maxBatchEntries) metrics, params and tags in total. Got \(total). Please split up the batch and try again.")
         }
-        for metric in metrics { try Validation.validateKey(metric.key, kind: "metric", field: "metrics.key") }
+        for (index, metric) in metrics.enumerated() {
+            try Validation.validateKey(metric.key, kind: "metric", field: "metrics[\(index)].key")
+            if metric.timestamp < 0 {
+                throw AviaryError.invalid(
+                    "Got invalid timestamp \(metric.timestamp) for metric '\(metric.key)': field 'metrics[\(index)].timestamp' must be a nonnegative long (64-bit integer)"
+                )
+            }
+        }
         var seen = Set<String>()
         var duplicates: [String] = []
         for param in params {
             try Validation.validateKey(param.key, kind: "param", field: "params.key")
-            try Validation.validateLength(param.value, max: Validation.maxParamValueLength, field: "params.value")
             if !seen.insert(param.key).inserted { duplicates.append(param.key) }
         }
+        let params = params.map { Tag(key: $0.key, value: String($0.value.prefix(Validation.maxParamValueLength))) }
         if !duplicates.isEmpty {
             throw AviaryError.invalid("Duplicate parameter keys have been submitted: \(duplicates). Please ensure the request contains only one param value per param key.")
         }
         try Self.validateTags(tags, field: "tags")
-        try await store.logBatch(runID: runID, metrics: metrics, params: params, tags: Self.deduplicated(tags))
+        try await store.logBatch(runID: runID, metrics: metrics, params: params, tags: Self.deduplicated(Self.truncated(tags)))
     }
 
     public func deleteTag(runID: String, key: String) async throws {
@@ -206,8 +214,13 @@ public struct TrackingService: Sendable {
     static func validateTags(_ tags: [Tag], field: String) throws {
         for tag in tags {
             try Validation.validateKey(tag.key, kind: "tag", field: "\(field).key")
-            try Validation.validateLength(tag.value, max: Validation.maxTagValueLength, field: "\(field).value")
         }
+    }
+
+    /// Over-long tag values are cut to 8,000 characters rather than refused, as mlflow server
+    /// does by default (`MLFLOW_TRUNCATE_LONG_VALUES`); params are cut to 6,000 the same way.
+    static func truncated(_ tags: [Tag]) -> [Tag] {
+        tags.map { $0.value.count > Validation.maxTagValueLength ? Tag(key: $0.key, value: String($0.value.prefix(Validation.maxTagValueLength))) : $0 }
     }
 
     /// Keeps the last value of each key: later tags in one request win, as in MLflow.

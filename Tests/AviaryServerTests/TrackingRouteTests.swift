@@ -62,7 +62,7 @@ struct TrackingRouteTests {
             expectMLflowError(try await client.post("\(api)/experiments/create", #"{"name": "x""#), .badRequest, "INVALID_PARAMETER_VALUE", mentioning: "Malformed JSON")
             expectMLflowError(try await client.post("\(api)/experiments/create", #"{"name": 5}"#), .badRequest, "INVALID_PARAMETER_VALUE", mentioning: "'name'")
             expectMLflowError(try await client.post("\(api)/experiments/create", #"{}"#), .badRequest, "INVALID_PARAMETER_VALUE", mentioning: "'name'")
-            expectMLflowError(try await client.post("\(api)/experiments/create", "name=x", contentType: "text/plain"), .badRequest, "BAD_REQUEST", mentioning: "Content-Type")
+            expectMLflowError(try await client.post("\(api)/experiments/create", "name=x", contentType: "text/plain"), .badRequest, "INVALID_PARAMETER_VALUE", mentioning: "Content-Type")
             expectMLflowError(
                 try await client.post("\(api)/runs/log-metric", #"{"run_id": "\#(missingRun)", "key": "m", "value": 1, "timestamp": 1e400}"#),
                 .badRequest, "INVALID_PARAMETER_VALUE"
@@ -70,6 +70,10 @@ struct TrackingRouteTests {
             expectMLflowError(
                 try await client.post("\(api)/runs/log-metric", #"{"run_id": "\#(missingRun)", "key": "m", "value": 1, "timestamp": 1180591620717411303424}"#),
                 .badRequest, "INVALID_PARAMETER_VALUE", mentioning: "timestamp"
+            )
+            expectMLflowError(
+                try await client.post("\(api)/runs/log-batch", #"{"run_id": "r", "metrics": [{"key": "m", "value": 1}]}"#),
+                .badRequest, "INVALID_PARAMETER_VALUE", mentioning: "metrics[0].timestamp"
             )
             expectMLflowError(
                 try await client.post("\(api)/runs/log-batch", #"{"run_id": "r", "metrics": [{"key": "m", "value": "high"}]}"#),
@@ -81,7 +85,7 @@ struct TrackingRouteTests {
             )
             expectMLflowError(try await client.post("\(api)/runs/search", #"{"run_view_type": "SOME"}"#), .badRequest, "INVALID_PARAMETER_VALUE", mentioning: "run_view_type")
             expectMLflowError(try await client.get("\(api)/no-such-endpoint"), .notFound, "ENDPOINT_NOT_FOUND")
-            expectMLflowError(try await client.get("\(api)/runs/create"), .notFound, "ENDPOINT_NOT_FOUND")
+            #expect(try await client.get("\(api)/runs/create").0 == .methodNotAllowed)
             #expect(try await client.get("/health").0 == .ok)
         }
     }

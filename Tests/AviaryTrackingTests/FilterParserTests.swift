@@ -29,9 +29,9 @@ struct FilterParserTests {
     @Test("IN, NOT IN, IS NULL and IS NOT NULL")
     func parsesSetAndPresenceOperators() throws {
         #expect(try RunFilter.parse("attributes.run_id IN ('a', 'b')") == [RunComparison(key: .attribute(.runID), op: .in, value: .list(["a", "b"]))])
-        #expect(try RunFilter.parse("params.p not in ('x')") == [RunComparison(key: .param("p"), op: .notIn, value: .list(["x"]))])
+        #expect(try RunFilter.parse("attributes.status not in ('x')") == [RunComparison(key: .attribute(.status), op: .notIn, value: .list(["x"]))])
         #expect(try RunFilter.parse("tags.t IS NULL") == [RunComparison(key: .tag("t"), op: .isNull, value: .none)])
-        #expect(try RunFilter.parse("metrics.m is not null") == [RunComparison(key: .metric("m"), op: .isNotNull, value: .none)])
+        #expect(try RunFilter.parse("params.p is not null") == [RunComparison(key: .param("p"), op: .isNotNull, value: .none)])
         #expect(try RunFilter.parse("datasets.name IN ('train', 'eval')") == [RunComparison(key: .dataset(.name), op: .in, value: .list(["train", "eval"]))])
     }
 
@@ -75,6 +75,8 @@ struct FilterParserTests {
         ("attributes.colour = 'red'", "Invalid attribute key 'colour'"),
         ("foo.bar = 'x'", "Invalid identifier 'foo.bar'"),
         ("metrics.m LIKE '1%'", "Invalid comparator 'LIKE'"),
+        ("metrics.m IS NULL", "Invalid comparator 'IS NULL'"),
+        ("params.p IN ('a')", "Invalid comparator 'IN'"),
     ])
     func semanticErrors(filter: String, expected: String) {
         #expect {
@@ -95,6 +97,7 @@ struct FilterParserTests {
         ])
         #expect(throws: AviaryError.self) { try RunFilter.parseOrder(["metrics.m SIDEWAYS"]) }
         #expect(throws: AviaryError.self) { try RunFilter.parseOrder(["datasets.name"]) }
+        #expect(throws: AviaryError.self) { try RunFilter.parseOrder(["metrics.m", "metric.m DESC"]) }
     }
 
     @Test("experiment filters accept bare attribute names and tags")

@@ -17,14 +17,16 @@ public struct ArtifactController<Context: RequestContext>: Sendable {
 
     /// The routes, relative to the `mlflow-artifacts` prefix.
     public var routes: RouteCollection<Context> {
-        let routes = RouteCollection(context: Context.self)
+        let routes = RouteTable<Context>()
         let store = store
         let fileIO = fileIO
         routes.get("artifacts") { request, _ in
             let raw = RequestDecoding.queryObject(request.uri.query)["path"] as? String ?? ""
             let entries = try store.list(try ArtifactPath(raw))
-            let files = entries.map { WireFileInfo(path: $0.name, is_dir: $0.isDirectory, file_size: $0.size) }
-            return try ResponseEncoding.json(["files": files])
+            // Like mlflow server, an empty file reports no size at all.
+            let files = entries.map { WireFileInfo(path: $0.name, is_dir: $0.isDirectory, file_size: $0.size == 0 ? nil : $0.size) }
+            // mlflow server omits the empty list, as protobuf's JSON mapping does.
+            return files.isEmpty ? ResponseEncoding.empty() : try ResponseEncoding.json(["files": files])
         }
         routes.get("artifacts/**") { request, context in
             let location = try store.existingFile(try Self.artifactPath(of: request))
@@ -46,7 +48,7 @@ public struct ArtifactController<Context: RequestContext>: Sendable {
             try store.delete(try Self.artifactPath(of: request))
             return ResponseEncoding.empty()
         }
-        return routes
+        return routes.collection()
     }
 
     /// The artifact path from the raw request path, percent-decoded exactly once.

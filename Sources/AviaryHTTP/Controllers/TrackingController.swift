@@ -13,13 +13,13 @@ public struct TrackingController<Context: RequestContext>: Sendable {
 
     /// The routes, relative to the MLflow prefix.
     public var routes: RouteCollection<Context> {
-        let routes = RouteCollection(context: Context.self)
+        let routes = RouteTable<Context>()
         addExperimentRoutes(to: routes)
         addRunRoutes(to: routes)
-        return routes
+        return routes.collection()
     }
 
-    private func addExperimentRoutes(to routes: RouteCollection<Context>) {
+    private func addExperimentRoutes(to routes: RouteTable<Context>) {
         let service = service
         routes.post("experiments/create") { request, _ in
             let body = try await RequestDecoding.decode(CreateExperimentRequest.self, from: request)
@@ -73,7 +73,7 @@ public struct TrackingController<Context: RequestContext>: Sendable {
         }
     }
 
-    private func addRunRoutes(to routes: RouteCollection<Context>) {
+    private func addRunRoutes(to routes: RouteTable<Context>) {
         let service = service
         routes.post("runs/create") { request, _ in
             let body = try await RequestDecoding.decode(CreateRunRequest.self, from: request)
@@ -107,9 +107,7 @@ public struct TrackingController<Context: RequestContext>: Sendable {
         }
         routes.post("runs/log-metric") { request, _ in
             let body = try await RequestDecoding.decode(LogMetricRequest.self, from: request)
-            let metric = Metric(
-                key: body.key, value: body.value.value, timestamp: body.timestamp?.value ?? Clock.nowMillis(), step: body.step?.value ?? 0
-            )
+            let metric = Metric(key: body.key, value: body.value.value, timestamp: body.timestamp.value, step: body.step?.value ?? 0)
             try await service.logBatch(runID: try runID(body.run_id, body.run_uuid), metrics: [metric], params: [], tags: [])
             return ResponseEncoding.empty()
         }
@@ -132,10 +130,9 @@ public struct TrackingController<Context: RequestContext>: Sendable {
         }
         routes.post("runs/log-batch") { request, _ in
             let body = try await RequestDecoding.decode(LogBatchRequest.self, from: request)
-            let now = Clock.nowMillis()
             try await service.logBatch(
                 runID: try runID(body.run_id, nil),
-                metrics: (body.metrics ?? []).map { $0.metric(defaultTimestamp: now) },
+                metrics: try (body.metrics ?? []).enumerated().map { try $1.metric(field: "metrics[\($0)]") },
                 params: (body.params ?? []).map(\.tag),
                 tags: (body.tags ?? []).map(\.tag)
             )

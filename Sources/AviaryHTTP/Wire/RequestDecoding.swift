@@ -17,8 +17,7 @@ enum RequestDecoding {
         } else {
             let contentType = request.headers[.contentType] ?? ""
             guard contentType.lowercased().hasPrefix("application/json") else {
-                throw AviaryError(
-                    .badRequest,
+                throw AviaryError.invalid(
                     "Bad Request. Content-Type must be 'application/json' for \(request.method) requests, got '\(contentType)'."
                 )
             }

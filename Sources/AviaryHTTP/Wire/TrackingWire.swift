@@ -1,3 +1,4 @@
+import AviaryCore
 import AviaryTracking
 
 // Wire shapes of MLflow's tracking service (mlflow/protos/service.proto), snake_case as MLflow
@@ -28,8 +29,12 @@ struct WireMetric: Codable, Sendable {
         step = WireInt64(metric.step)
     }
 
-    func metric(defaultTimestamp: Int64) -> Metric {
-        Metric(key: key, value: value.value, timestamp: timestamp?.value ?? defaultTimestamp, step: step?.value ?? 0)
+    /// The metric; `timestamp` is required, as mlflow server requires it.
+    func metric(field: String) throws -> Metric {
+        guard let timestamp else {
+            throw AviaryError.invalid("Missing value for required parameter '\(field).timestamp'. Timestamp must be a nonnegative long (64-bit integer)")
+        }
+        return Metric(key: key, value: value.value, timestamp: timestamp.value, step: step?.value ?? 0)
     }
 }
 
@@ -177,7 +182,7 @@ struct LogMetricRequest: Decodable {
     var run_uuid: String?
     var key: String
     var value: WireDouble
-    var timestamp: WireInt64?
+    var timestamp: WireInt64
     var step: WireInt64?
 }
 

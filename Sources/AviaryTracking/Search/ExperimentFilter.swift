@@ -51,9 +51,7 @@ public enum ExperimentFilter {
     public static func parse(_ filter: String) throws -> [ExperimentComparison] {
         try FilterParser.parseFilter(filter).map { raw in
             let key = try ExperimentSearchKey.resolve(entity: raw.entity, key: raw.key, source: filter)
-            let allowed = key.isNumeric
-                ? ComparisonOperator.numeric
-                : ComparisonOperator.string.union(key == .name || key == .experimentID ? [] : ComparisonOperator.presence)
+            let allowed = key.isNumeric ? ComparisonOperator.numeric : ComparisonOperator.pattern
             guard allowed.contains(raw.op) else {
                 throw AviaryError.invalid(
                     "Invalid comparator '\(raw.op.rawValue)' for '\(raw.key)' in filter '\(filter)': it supports \(allowed.map(\.rawValue).sorted().joined(separator: ", "))"
@@ -72,7 +70,7 @@ public enum ExperimentFilter {
 
     /// Parses `order_by` terms: `name`, `experiment_id`, `creation_time`, `last_update_time`.
     public static func parseOrder(_ terms: [String]) throws -> [ExperimentOrder] {
-        try terms.map { term in
+        let orders = try terms.map { term in
             let raw = try FilterParser.parseOrderTerm(term)
             let key = try ExperimentSearchKey.resolve(entity: raw.entity, key: raw.key, source: term)
             if case .tag = key {
@@ -80,5 +78,7 @@ public enum ExperimentFilter {
             }
             return ExperimentOrder(key: key, ascending: raw.ascending)
         }
+        try FilterParser.rejectDuplicates(orders.map(\.key), terms)
+        return orders
     }
 }

@@ -37,8 +37,10 @@ public enum ComparisonOperator: String, Sendable, Equatable {
     public static let numeric: Set<ComparisonOperator> = [.equal, .notEqual, .less, .lessOrEqual, .greater, .greaterOrEqual]
     /// Operators that compare strings.
     public static let string: Set<ComparisonOperator> = [.equal, .notEqual, .like, .ilike, .in, .notIn]
-    /// Operators that test presence.
-    public static let presence: Set<ComparisonOperator> = [.isNull, .isNotNull]
+    /// Operators for params and tags: equality, patterns and presence, but no lists.
+    public static let keyValue: Set<ComparisonOperator> = [.equal, .notEqual, .like, .ilike, .isNull, .isNotNull]
+    /// Operators for experiment names and tags.
+    public static let pattern: Set<ComparisonOperator> = [.equal, .notEqual, .like, .ilike]
 }
 
 /// The right-hand side of a comparison.
@@ -86,6 +88,13 @@ public enum FilterParser {
             throw syntaxError(in: term, at: cursor.current.position, "expected ASC, DESC or the end of the clause, found '\(cursor.current.text)'", context: "order_by")
         }
         return RawOrderTerm(entity: entity, key: key, ascending: ascending)
+    }
+
+    /// MLflow refuses an order_by that names the same field twice.
+    static func rejectDuplicates<Key: Equatable>(_ keys: [Key], _ terms: [String]) throws {
+        for (index, key) in keys.enumerated() where keys[..<index].contains(key) {
+            throw AviaryError.invalid("`order_by` contains duplicate fields: \(terms)")
+        }
     }
 
     static func syntaxError(in source: String, at position: Int, _ detail: String, context: String = "filter") -> AviaryError {

@@ -15,6 +15,10 @@ public struct RunOrder: Sendable, Equatable {
 
 /// Parses and checks `filter` and `order_by` of `runs/search` against MLflow's rules: metrics
 /// and numeric attributes compare with numbers, everything else with quoted strings.
+///
+/// Which operator goes with which entity follows `mlflow.utils.search_utils.SearchUtils`:
+/// metrics and time attributes take `= != < <= > >=`; params and tags `= != LIKE ILIKE IS NULL
+/// IS NOT NULL`; text attributes and datasets `= != LIKE ILIKE IN NOT IN`.
 public enum RunFilter {
     /// Parses a run filter string; the result is empty for an empty filter.
     public static func parse(_ filter: String) throws -> [RunComparison] {
@@ -27,7 +31,7 @@ public enum RunFilter {
 
     /// Parses `order_by` terms such as `metrics.acc DESC` or `attributes.start_time`.
     public static func parseOrder(_ terms: [String]) throws -> [RunOrder] {
-        try terms.map { term in
+        let orders = try terms.map { term in
             let raw = try FilterParser.parseOrderTerm(term)
             let key = try RunSearchKey.resolve(entity: raw.entity, key: raw.key, source: term)
             if case .dataset = key {
@@ -35,6 +39,8 @@ public enum RunFilter {
             }
             return RunOrder(key: key, ascending: raw.ascending)
         }
+        try FilterParser.rejectDuplicates(orders.map(\.key), terms)
+        return orders
     }
 
     private static func check(_ raw: RawComparison, key: RunSearchKey, filter: String) throws {
@@ -44,15 +50,15 @@ public enum RunFilter {
         switch key {
         case .metric(let key):
             numeric = true
-            allowed = ComparisonOperator.numeric.union(ComparisonOperator.presence)
+            allowed = ComparisonOperator.numeric
             name = "metric '\(key)'"
         case .param(let key):
             numeric = false
-            allowed = ComparisonOperator.string.union(ComparisonOperator.presence)
+            allowed = ComparisonOperator.keyValue
             name = "param '\(key)'"
         case .tag(let key):
             numeric = false
-            allowed = ComparisonOperator.string.union(ComparisonOperator.presence)
+            allowed = ComparisonOperator.keyValue
             name = "tag '\(key)'"
         case .attribute(let attribute):
             numeric = attribute.isNumeric

@@ -22,7 +22,7 @@ public protocol TrackingStore: Sendable {
     func logBatch(runID: String, metrics: [Metric], params: [Tag], tags: [Tag]) async throws
     func deleteTag(runID: String, key: String) async throws
     func logInputs(runID: String, inputs: [DatasetInput]) async throws
-    /// Every value of one metric, ordered by step, timestamp and value.
+    /// Every value of one metric, ordered by timestamp, step and value (as mlflow server does).
     func metricHistory(runID: String, key: String, page: PageToken, limit: Int?) async throws -> Page<Metric>
     func searchRuns(_ query: RunQuery) async throws -> Page<Run>
 }
