@@ -1,17 +1,20 @@
 """Server fixture for the peer compatibility suite.
 
 The suite drives the official ``mlflow`` client against a freshly started
-server.  Which server is chosen by the environment:
+server.  Which server is chosen by the environment (first match wins):
 
-* ``AVIARY_BIN``       path to the ``aviary`` binary (the system under test);
-* ``MLFLOW_PEER_BIN``  path to an ``mlflow`` executable from a full
-                       ``mlflow==3.17.2`` install (the reference peer).
+* ``AVIARY_SERVER_CMD`` a JSON array argv, with ``{port}`` and ``{data_dir}``
+                        placeholders (no shell is involved);
+* ``AVIARY_BIN``        path to the ``aviary`` binary (the system under test);
+* ``MLFLOW_PEER_BIN``   path to an ``mlflow`` executable from a full
+                        ``mlflow==3.17.2`` install (the reference peer).
 
-``AVIARY_BIN`` wins when both are set.  See compat/README.md.
+See compat/README.md.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -28,8 +31,18 @@ import requests
 # of being hidden behind the client's retry/backoff loop.
 os.environ["MLFLOW_HTTP_REQUEST_MAX_RETRIES"] = "0"
 os.environ["MLFLOW_HTTP_REQUEST_TIMEOUT"] = "30"
+# No usage telemetry from the client (or the peer server): the suite is offline.
+os.environ["MLFLOW_DISABLE_TELEMETRY"] = "true"
+os.environ["DO_NOT_TRACK"] = "true"
 
-from compat_helpers import AVIARY_BIN, MLFLOW_PEER_BIN
+from compat_helpers import AVIARY_BIN, AVIARY_SERVER_CMD, MLFLOW_PEER_BIN
+
+
+NO_SERVER_MESSAGE = (
+    "compat suite needs a server: set AVIARY_BIN=/path/to/aviary (system under "
+    "test) or MLFLOW_PEER_BIN=/path/to/mlflow (reference peer, from "
+    "`pip install mlflow==3.17.2` in a separate venv). See compat/README.md."
+)
 
 
 def _free_port() -> int:
@@ -53,23 +66,28 @@ class ServerProcess:
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen | None = None
         self.starts = 0
-        if AVIARY_BIN:
+        if AVIARY_SERVER_CMD:
+            self.kind = "custom"
+            self.startup_timeout = 120.0
+        elif AVIARY_BIN:
             self.kind = "aviary"
             self.startup_timeout = 60.0
         elif MLFLOW_PEER_BIN:
             self.kind = "mlflow"
             self.startup_timeout = 120.0
         else:
-            raise RuntimeError(
-                "compat suite needs a server: set AVIARY_BIN=/path/to/aviary "
-                "(system under test) or MLFLOW_PEER_BIN=/path/to/mlflow "
-                "(reference peer, from `pip install mlflow==3.17.2`)."
-            )
+            raise RuntimeError(NO_SERVER_MESSAGE)
 
     # -- command line ---------------------------------------------------------
 
     def command(self) -> list[str]:
         port = str(self.port)
+        if self.kind == "custom":
+            argv = json.loads(AVIARY_SERVER_CMD)
+            if not isinstance(argv, list) or not all(isinstance(a, str) for a in argv):
+                raise RuntimeError("AVIARY_SERVER_CMD must be a JSON array of strings")
+            return [a.replace("{port}", port).replace("{data_dir}", str(self.data_dir))
+                    for a in argv]
         if self.kind == "aviary":
             return [
                 AVIARY_BIN, "server",
@@ -187,13 +205,8 @@ def server():
 
     Also points the mlflow client at it through ``MLFLOW_TRACKING_URI``.
     """
-    if not AVIARY_BIN and not MLFLOW_PEER_BIN:
-        pytest.exit(
-            "compat suite needs a server: set AVIARY_BIN=/path/to/aviary (system "
-            "under test) or MLFLOW_PEER_BIN=/path/to/mlflow (reference peer from "
-            "`pip install mlflow==3.17.2`). See compat/README.md.",
-            returncode=2,
-        )
+    if not (AVIARY_SERVER_CMD or AVIARY_BIN or MLFLOW_PEER_BIN):
+        pytest.exit(NO_SERVER_MESSAGE, returncode=2)
     data_dir = Path(tempfile.mkdtemp(prefix="aviary-compat-"))
     srv = ServerProcess(data_dir)
     srv.start()

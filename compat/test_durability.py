@@ -92,6 +92,8 @@ def test_acknowledged_batches_survive_sigkill(server, client, experiment_id):
         acked_snapshot = [set(a) for a in acked]
     assert sum(len(a) for a in acked_snapshot) >= 1, "no batch was acknowledged before the kill"
 
+    print(f"\ndurability: acked {[len(a) for a in acked_snapshot]} batches of {BATCH}, "
+          f"sent {[len(s) for s in sent]}, killed after {time.monotonic() - started:.2f}s")
     server.restart()
 
     run = client.get_run(run_id)

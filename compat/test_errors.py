@@ -10,7 +10,7 @@ import uuid
 
 import pytest
 import requests
-from mlflow.entities import Metric, Param, RunTag, ViewType
+from mlflow.entities import Metric, Param, RunTag
 from mlflow.exceptions import MlflowException, RestException
 
 from compat_helpers import RUNNING_AGAINST_PEER
