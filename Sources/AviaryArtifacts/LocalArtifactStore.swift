@@ -25,7 +25,11 @@ public struct LocalArtifactStore: Sendable {
 
     /// Opens the store, creating `root` when missing.
     public init(root: String) throws {
-        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        do {
+            try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        } catch {
+            throw AviaryError(.invalidState, "Cannot create the artifact directory '\(root)': \((error as NSError).localizedDescription)")
+        }
         guard let resolved = realpath(root, nil) else {
             throw AviaryError(.internalError, "Cannot resolve artifact root '\(root)'")
         }

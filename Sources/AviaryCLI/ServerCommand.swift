@@ -4,6 +4,7 @@ import AviaryServer
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 
 /// `aviary server`: the tracking server, with `mlflow server`'s flags and defaults.
 struct ServerCommand: AsyncParsableCommand {
@@ -11,10 +12,9 @@ struct ServerCommand: AsyncParsableCommand {
         commandName: "server",
         abstract: "Run the tracking server (MLflow REST API, artifact proxy, /health).",
         discussion: """
-            Data lives in ./aviary-data/ unless told otherwise: the SQLite database and the artifact
-            directory are created on first start. The server binds loopback only; pass --host 0.0.0.0
-            to accept connections from other machines. Stop it with Ctrl-C (SIGINT) or SIGTERM: requests
-            in flight finish first.
+            Data lives in ./aviary-data/ unless told otherwise: the SQLite database and the artifact directory are created on first start.
+
+            The server binds loopback only; pass --host 0.0.0.0 to accept connections from other machines. Stop it with Ctrl-C (SIGINT) or SIGTERM: requests in flight finish first.
 
             Examples:
               aviary server
@@ -56,8 +56,12 @@ struct ServerCommand: AsyncParsableCommand {
         do {
             app = try await buildApplication(configuration)
         } catch let error as AviaryError {
-            throw ValidationError(error.message)
+            throw CommandFailure(error.message)
         }
-        try await app.runService()
+        do {
+            try await app.runService()
+        } catch let error as IOError where error.errnoCode == EADDRINUSE {
+            throw CommandFailure("\(host):\(port) is already in use: stop the other server or pick another --port")
+        }
     }
 }

@@ -14,10 +14,14 @@ public struct AviaryDatabase: Sendable {
     /// Opens (creating if needed) the database file at `path` and migrates it.
     /// - Parameter defaultArtifactRoot: where the default experiment keeps artifacts.
     public static func open(path: String, defaultArtifactRoot: String) throws -> AviaryDatabase {
-        let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let pool = try DatabasePool(path: path, configuration: configuration())
-        return try AviaryDatabase(writer: pool, defaultArtifactRoot: defaultArtifactRoot)
+        do {
+            let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            let pool = try DatabasePool(path: path, configuration: configuration())
+            return try AviaryDatabase(writer: pool, defaultArtifactRoot: defaultArtifactRoot)
+        } catch {
+            throw AviaryError(.invalidState, "Cannot open the SQLite database '\(path)': \(describe(error))")
+        }
     }
 
     /// An empty database in memory, for tests.
@@ -28,6 +32,11 @@ public struct AviaryDatabase: Sendable {
     init(writer: any DatabaseWriter, defaultArtifactRoot: String) throws {
         self.writer = writer
         try Self.migrator(defaultArtifactRoot: defaultArtifactRoot).migrate(writer)
+    }
+
+    private static func describe(_ error: any Error) -> String {
+        if let error = error as? DatabaseError { return error.message ?? "\(error)" }
+        return (error as NSError).localizedDescription
     }
 
     private static func configuration() -> Configuration {
