@@ -24,7 +24,7 @@ public struct ArtifactPath: Sendable, Equatable, CustomStringConvertible {
         if raw.hasPrefix("/") { throw reject("it must be relative, not absolute") }
         let lowered = raw.lowercased()
         if lowered.hasPrefix("file:") || lowered.contains("://") { throw reject("URIs are not allowed; give a path relative to the artifact root") }
-        if raw.count >= 2, raw.first!.isLetter, raw.dropFirst().first == ":" { throw reject("drive letters are not allowed") }
+        if let first = raw.first, first.isLetter, raw.dropFirst().first == ":" { throw reject("drive letters are not allowed") }
         for escape in ["%2e", "%2f", "%5c", "%25", "%00"] where lowered.contains(escape) {
             throw reject("percent-encoded path characters are not allowed")
         }

@@ -94,7 +94,7 @@ public struct LocalArtifactStore: Sendable {
         if FileManager.default.fileExists(atPath: final, isDirectory: &isDirectory), isDirectory.boolValue {
             throw AviaryError.invalid("Invalid artifact path '\(path)': it is a directory")
         }
-        let directory = String(final[..<final.lastIndex(of: "/")!])
+        let directory = String(final[..<(final.lastIndex(of: "/") ?? final.startIndex)])
         return ("\(directory)/.upload-\(Identifiers.newRunID())", final)
     }
 

@@ -10,6 +10,8 @@ import GRDB
 public struct AviaryDatabase: Sendable {
     /// The connection all stores share.
     public let writer: any DatabaseWriter
+    /// Planner statistics, refreshed as the runs table grows.
+    let statistics: PlannerStatistics
 
     /// Opens (creating if needed) the database file at `path` and migrates it.
     /// - Parameter defaultArtifactRoot: where the default experiment keeps artifacts.
@@ -31,7 +33,9 @@ public struct AviaryDatabase: Sendable {
 
     init(writer: any DatabaseWriter, defaultArtifactRoot: String) throws {
         self.writer = writer
+        self.statistics = PlannerStatistics(writer: writer)
         try Self.migrator(defaultArtifactRoot: defaultArtifactRoot).migrate(writer)
+        try statistics.refresh()
     }
 
     private static func describe(_ error: any Error) -> String {

@@ -3,17 +3,22 @@ import GRDB
 
 /// Compiles a checked run search into one SQL statement that returns the page's run ids.
 ///
-/// Filters become `IN (subquery)` terms served by the `(key, value)` indexes; metric, param and
-/// tag orderings become LEFT JOINs. Nothing is filtered in memory.
+/// A metric, param or tag comparison becomes an inner JOIN on that table's `(run_uuid, key)`
+/// primary key, which matches at most one row per run. Written as joins, SQLite's planner may
+/// start from whichever `(key, value)` index is most selective (it knows from `ANALYZE`, see
+/// `AviaryDatabase.refreshStatistics`) and reach the other filters by primary-key lookups,
+/// instead of scanning every run of the experiment. Nothing is filtered in memory.
 struct RunSearchSQL {
     private(set) var sql = ""
     private(set) var arguments = StatementArguments()
 
+    private typealias Value = (any DatabaseValueConvertible)?
+
     init(query: RunQuery) {
         var joins: [String] = []
-        var joinArguments: [(any DatabaseValueConvertible)?] = []
+        var joinArguments: [Value] = []
         var conditions: [String] = []
-        var conditionArguments: [(any DatabaseValueConvertible)?] = []
+        var conditionArguments: [Value] = []
 
         let experimentIDs = query.experimentIDs.compactMap { Int64($0) }
         conditions.append("r.experiment_id IN (\(Self.placeholders(experimentIDs.count)))")
@@ -22,10 +27,40 @@ struct RunSearchSQL {
         conditions.append("r.lifecycle_stage IN (\(Self.placeholders(stages.count)))")
         conditionArguments += stages.map { $0 }
 
-        for comparison in query.filter {
-            let (condition, values) = Self.condition(for: comparison)
-            conditions.append(condition)
-            conditionArguments += values
+        for (index, comparison) in query.filter.enumerated() {
+            let alias = "f\(index)"
+            switch comparison.key {
+            case .metric(let key):
+                let (predicate, values) = SQLComparison.render(column: "\(alias).value", comparison.op, comparison.value)
+                // NaN is stored as 0 with is_nan set. As in IEEE arithmetic (and mlflow server) it
+                // fails every comparison except "!=", which it always satisfies.
+                let nanRule = comparison.op == .notEqual ? "(\(predicate) OR \(alias).is_nan = 1)" : "\(predicate) AND \(alias).is_nan = 0"
+                joins.append("JOIN latest_metrics \(alias) ON \(alias).run_uuid = r.run_uuid AND \(alias).key = ? AND \(nanRule)")
+                joinArguments += [key] + values
+            case .param(let key), .tag(let key):
+                let table = if case .param = comparison.key { "params" } else { "tags" }
+                switch comparison.op {
+                case .isNull:
+                    conditions.append("NOT EXISTS (SELECT 1 FROM \(table) \(alias) WHERE \(alias).run_uuid = r.run_uuid AND \(alias).key = ?)")
+                    conditionArguments.append(key)
+                case .isNotNull:
+                    joins.append("JOIN \(table) \(alias) ON \(alias).run_uuid = r.run_uuid AND \(alias).key = ?")
+                    joinArguments.append(key)
+                default:
+                    let (predicate, values) = SQLComparison.render(column: "\(alias).value", comparison.op, comparison.value)
+                    joins.append("JOIN \(table) \(alias) ON \(alias).run_uuid = r.run_uuid AND \(alias).key = ? AND \(predicate)")
+                    joinArguments += [key] + values
+                }
+            case .attribute(let attribute):
+                let (predicate, values) = SQLComparison.render(column: Self.column(for: attribute), comparison.op, comparison.value)
+                conditions.append(predicate)
+                conditionArguments += values
+            case .dataset(let attribute):
+                // A run may have several inputs, so datasets stay a subquery rather than a join.
+                let (condition, values) = Self.datasetCondition(attribute, comparison)
+                conditions.append(condition)
+                conditionArguments += values
+            }
         }
 
         var orderTerms: [String] = []
@@ -83,51 +118,17 @@ struct RunSearchSQL {
         }
     }
 
-    private static func condition(for comparison: RunComparison) -> (String, [(any DatabaseValueConvertible)?]) {
-        switch comparison.key {
-        case .metric(let key):
-            // NaN is stored as 0 with is_nan set. As in IEEE arithmetic (and mlflow server) it
-            // fails every comparison except "!=", which it always satisfies.
-            let (predicate, values) = SQLComparison.render(column: "value", comparison.op, comparison.value)
-            let nanRule = comparison.op == .notEqual ? "(\(predicate) OR is_nan = 1)" : "\(predicate) AND is_nan = 0"
-            return ("r.run_uuid IN (SELECT run_uuid FROM latest_metrics WHERE key = ? AND \(nanRule))", [key] + values)
-        case .param(let key):
-            return keyedCondition(table: "params", key: key, comparison: comparison)
-        case .tag(let key):
-            return keyedCondition(table: "tags", key: key, comparison: comparison)
-        case .attribute(let attribute):
-            return SQLComparison.render(column: column(for: attribute), comparison.op, comparison.value)
-        case .dataset(let attribute):
-            let (predicate, values): (String, [(any DatabaseValueConvertible)?])
-            switch attribute {
-            case .name, .digest:
-                (predicate, values) = SQLComparison.render(column: "d.\(attribute.rawValue)", comparison.op, comparison.value)
-                return (
-                    "r.run_uuid IN (SELECT i.run_uuid FROM run_inputs i JOIN datasets d ON d.dataset_id = i.dataset_id WHERE \(predicate))",
-                    values
-                )
-            case .context:
-                (predicate, values) = SQLComparison.render(column: "t.value", comparison.op, comparison.value)
-                return (
-                    "r.run_uuid IN (SELECT t.run_uuid FROM input_tags t WHERE t.key = 'mlflow.data.context' AND \(predicate))",
-                    values
-                )
-            }
-        }
-    }
-
-    /// A comparison on a key/value table: presence tests become NOT IN / IN on the key alone.
-    private static func keyedCondition(
-        table: String, key: String, comparison: RunComparison
-    ) -> (String, [(any DatabaseValueConvertible)?]) {
-        switch comparison.op {
-        case .isNull:
-            return ("r.run_uuid NOT IN (SELECT run_uuid FROM \(table) WHERE key = ?)", [key])
-        case .isNotNull:
-            return ("r.run_uuid IN (SELECT run_uuid FROM \(table) WHERE key = ?)", [key])
-        default:
-            let (predicate, values) = SQLComparison.render(column: "value", comparison.op, comparison.value)
-            return ("r.run_uuid IN (SELECT run_uuid FROM \(table) WHERE key = ? AND \(predicate))", [key] + values)
+    private static func datasetCondition(_ attribute: DatasetAttribute, _ comparison: RunComparison) -> (String, [Value]) {
+        switch attribute {
+        case .name, .digest:
+            let (predicate, values) = SQLComparison.render(column: "d.\(attribute.rawValue)", comparison.op, comparison.value)
+            return (
+                "r.run_uuid IN (SELECT i.run_uuid FROM run_inputs i JOIN datasets d ON d.dataset_id = i.dataset_id WHERE \(predicate))",
+                values
+            )
+        case .context:
+            let (predicate, values) = SQLComparison.render(column: "t.value", comparison.op, comparison.value)
+            return ("r.run_uuid IN (SELECT t.run_uuid FROM input_tags t WHERE t.key = 'mlflow.data.context' AND \(predicate))", values)
         }
     }
 }

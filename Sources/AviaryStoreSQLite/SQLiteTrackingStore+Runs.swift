@@ -4,7 +4,8 @@ import GRDB
 
 extension SQLiteTrackingStore {
     public func createRun(_ run: NewRun) async throws -> Run {
-        try await writer.write { db in
+        defer { statistics.noteRunsCreated(1) }
+        return try await writer.write { db in
             let experiment = try Self.fetchExperiment(db, id: run.experimentID)
             try Self.requireActive(experiment)
             let artifactURI = "\(experiment.artifactLocation)/\(run.id)/artifacts"
@@ -88,10 +89,12 @@ extension SQLiteTrackingStore {
                         """,
                     arguments: [experimentID, dataset.name, dataset.digest, dataset.sourceType, dataset.source, dataset.schema, dataset.profile]
                 )
-                let datasetID = try Int64.fetchOne(
+                guard let datasetID = try Int64.fetchOne(
                     db, sql: "SELECT dataset_id FROM datasets WHERE experiment_id = ? AND name = ? AND digest = ?",
                     arguments: [experimentID, dataset.name, dataset.digest]
-                )!
+                ) else {
+                    throw AviaryError(.internalError, "Dataset '\(dataset.name)' vanished while logging inputs")
+                }
                 try db.execute(
                     sql: "INSERT OR IGNORE INTO run_inputs (run_uuid, dataset_id, position) VALUES (?, ?, ?)",
                     arguments: [runID, datasetID, position]

@@ -5,11 +5,13 @@ import GRDB
 /// `TrackingStore` on SQLite through GRDB: one transaction per call, prepared statements.
 public struct SQLiteTrackingStore: TrackingStore {
     let writer: any DatabaseWriter
+    let statistics: PlannerStatistics
     /// Experiments created without an artifact location get `<root>/<experiment id>`.
     let defaultArtifactRoot: String
 
     public init(database: AviaryDatabase, defaultArtifactRoot: String) {
         self.writer = database.writer
+        self.statistics = database.statistics
         self.defaultArtifactRoot = defaultArtifactRoot
     }
 

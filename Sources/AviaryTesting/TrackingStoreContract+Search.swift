@@ -48,6 +48,7 @@ extension TrackingStoreContract {
         ("metrics.acc != 0.5", [], .activeOnly, [4, 2, 1]),
         ("metrics.acc <= 0.7", [], .activeOnly, [4, 0]),
         ("metrics.acc = 0.9", [], .activeOnly, [1]),
+        ("metrics.acc > 0.4 AND metrics.acc < 0.8", ["metrics.acc DESC"], .activeOnly, [4, 0]),
         ("", ["metrics.acc DESC"], .all, [1, 4, 0, 2, 3]),
         ("", ["metrics.acc ASC"], .all, [0, 4, 1, 2, 3]),
         ("params.model = 'lgbm'", [], .all, [3, 2]),

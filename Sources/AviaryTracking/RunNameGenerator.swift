@@ -16,6 +16,6 @@ public enum RunNameGenerator {
 
     /// A new random name: predicate, noun and a number below 1000.
     public static func generate() -> String {
-        "\(predicates.randomElement()!)-\(nouns.randomElement()!)-\(Int.random(in: 0..<1000))"
+        "\(predicates.randomElement() ?? "new")-\(nouns.randomElement() ?? "run")-\(Int.random(in: 0..<1000))"
     }
 }

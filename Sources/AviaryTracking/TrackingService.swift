@@ -101,7 +101,7 @@ public struct TrackingService: Sendable {
         let name = requestedName ?? tagName ?? RunNameGenerator.generate()
         if tagName == nil { tags.append(Tag(key: RunInfo.runNameTag, value: name)) }
         tags = Self.truncated(tags)
-        let experimentID = experimentID?.isEmpty == false ? experimentID! : Experiment.defaultID
+        let experimentID = experimentID.flatMap { $0.isEmpty ? nil : $0 } ?? Experiment.defaultID
         return try await store.createRun(
             NewRun(
                 id: Identifiers.newRunID(), experimentID: experimentID, userID: userID ?? "",
