@@ -25,7 +25,7 @@ final class PlannerStatistics: Sendable {
     func refresh() throws {
         let runs = try writer.write { db in
             try db.execute(sql: """
-                PRAGMA analysis_limit = 10000;
+                PRAGMA analysis_limit = 100000;
                 ANALYZE runs; ANALYZE latest_metrics; ANALYZE params; ANALYZE tags; ANALYZE experiments;
                 """)
             return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM runs") ?? 0
