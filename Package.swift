@@ -23,7 +23,11 @@ let package = Package(
         .target(name: "AviaryArtifacts", dependencies: ["AviaryCore"]),
         .target(
             name: "AviaryStoreSQLite",
-            dependencies: ["AviaryCore", "AviaryTracking", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "AviaryCore", "AviaryTracking",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]
         ),
         .target(
             name: "AviaryHTTP",
@@ -53,6 +57,7 @@ let package = Package(
         .testTarget(name: "AviaryCoreTests", dependencies: ["AviaryCore"]),
         .testTarget(name: "AviaryTrackingTests", dependencies: ["AviaryTracking"]),
         .testTarget(name: "AviaryStoreSQLiteTests", dependencies: ["AviaryStoreSQLite", "AviaryTracking", "AviaryTesting"]),
+        .testTarget(name: "AviaryHTTPTests", dependencies: ["AviaryHTTP", "AviaryTracking"]),
         .testTarget(
             name: "AviaryServerTests",
             dependencies: [

@@ -27,7 +27,9 @@ public enum Validation {
                 "Invalid \(kind) name '\(key)': names may only contain alphanumerics, underscores (_), dashes (-), periods (.), spaces ( ), colons (:) and slashes (/)"
             )
         }
-        let normalized = normalizedPath(key)
+        // A single segment other than "." and ".." is already normal; skip the work (hot path).
+        let isSingleSegment = !key.utf8.contains(UInt8(ascii: "/")) && key != "." && key != ".."
+        let normalized = isSingleSegment ? key : normalizedPath(key)
         if normalized != key || normalized == "." || normalized.hasPrefix("..") || normalized.hasPrefix("/") {
             throw AviaryError.invalid(
                 "Invalid \(kind) name '\(key)': names may be treated as files, so they must not start with '/' or '..', nor contain '.' or '..' segments, '//' or a trailing '/'"
@@ -56,7 +58,9 @@ public enum Validation {
 
     private static func isKeyCharacter(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar {
-        case "/", ".", "-", " ", ":", "_": return true
+        case "a"..."z", "A"..."Z", "0"..."9", "/", ".", "-", " ", ":", "_": return true
+        case _ where scalar.isASCII: return false
+        // Python's \w: any Unicode letter or decimal digit.
         default: return scalar.properties.isAlphabetic || scalar.properties.numericType == .decimal
         }
     }

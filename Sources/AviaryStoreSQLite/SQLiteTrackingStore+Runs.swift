@@ -156,29 +156,42 @@ extension SQLiteTrackingStore {
 
     static func insertMetrics(_ db: Database, runID: String, _ metrics: [Metric]) throws {
         guard !metrics.isEmpty else { return }
-        let insert = try db.cachedStatement(
-            sql: "INSERT OR IGNORE INTO metrics (run_uuid, key, step, timestamp, value, is_nan) VALUES (?, ?, ?, ?, ?, ?)"
+        let insert = try RawStatement(
+            db, sql: "INSERT OR IGNORE INTO metrics (run_uuid, key, step, timestamp, value, is_nan) VALUES (?, ?, ?, ?, ?, ?)"
         )
+        insert.bind(1, runID)
         // Only the newest value per key reaches latest_metrics: one upsert per key, not per row.
         var latest: [String: Metric] = [:]
         for metric in metrics {
-            let isNaN = metric.value.isNaN
-            try insert.execute(arguments: [runID, metric.key, metric.step, metric.timestamp, isNaN ? 0 : metric.value, isNaN])
+            bindMetric(insert, metric, key: 2, step: 3, timestamp: 4, value: 5, isNaN: 6)
+            try insert.step()
             if let current = latest[metric.key], !isNewer(metric, than: current) { continue }
             latest[metric.key] = metric
         }
-        let upsert = try db.cachedStatement(
-            sql: """
+        let upsert = try RawStatement(
+            db, sql: """
                 INSERT INTO latest_metrics (run_uuid, key, value, is_nan, timestamp, step) VALUES (?, ?, ?, ?, ?, ?)
                 ON CONFLICT (run_uuid, key) DO UPDATE SET
                     value = excluded.value, is_nan = excluded.is_nan, timestamp = excluded.timestamp, step = excluded.step
                 WHERE (excluded.step, excluded.timestamp, excluded.value) >= (latest_metrics.step, latest_metrics.timestamp, latest_metrics.value)
                 """
         )
+        upsert.bind(1, runID)
         for metric in latest.values {
-            let isNaN = metric.value.isNaN
-            try upsert.execute(arguments: [runID, metric.key, isNaN ? 0 : metric.value, isNaN, metric.timestamp, metric.step])
+            bindMetric(upsert, metric, key: 2, step: 6, timestamp: 5, value: 3, isNaN: 4)
+            try upsert.step()
         }
+    }
+
+    /// NaN is stored as 0 with `is_nan` set, as mlflow server stores it.
+    private static func bindMetric(
+        _ statement: RawStatement, _ metric: Metric, key: Int32, step: Int32, timestamp: Int32, value: Int32, isNaN: Int32
+    ) {
+        statement.bind(key, metric.key)
+        statement.bind(step, metric.step)
+        statement.bind(timestamp, metric.timestamp)
+        statement.bind(value, metric.value.isNaN ? 0 : metric.value)
+        statement.bind(isNaN, Int64(metric.value.isNaN ? 1 : 0))
     }
 
     /// MLflow's notion of the latest value: greatest (step, timestamp, value).

@@ -1,5 +1,6 @@
 import AviaryCore
 import AviaryTracking
+import Foundation
 import Hummingbird
 
 /// MLflow's tracking REST API (`experiments/…`, `runs/…`, `metrics/…`), mounted under both
@@ -129,7 +130,16 @@ public struct TrackingController<Context: RequestContext>: Sendable {
             return ResponseEncoding.empty()
         }
         routes.post("runs/log-batch") { request, _ in
-            let body = try await RequestDecoding.decode(LogBatchRequest.self, from: request)
+            // The hot path: a specialised parser, with JSONDecoder for whatever it declines.
+            let bytes = try await RequestDecoding.jsonBody(of: request)
+            if let batch = LogBatchParser.parse(bytes) {
+                if let missing = batch.metricsMissingTimestamp.first {
+                    throw WireMetric.missingTimestamp(field: "metrics[\(missing)]")
+                }
+                try await service.logBatch(runID: try runID(batch.runID, nil), metrics: batch.metrics, params: batch.params, tags: batch.tags)
+                return ResponseEncoding.empty()
+            }
+            let body = try RequestDecoding.decode(LogBatchRequest.self, from: Data(bytes))
             try await service.logBatch(
                 runID: try runID(body.run_id, nil),
                 metrics: try (body.metrics ?? []).enumerated().map { try $1.metric(field: "metrics[\($0)]") },

@@ -11,24 +11,30 @@ enum RequestDecoding {
     static let maxBodySize = 16 * 1024 * 1024
 
     static func decode<T: Decodable>(_ type: T.Type, from request: Request) async throws -> T {
-        let data: Data
         if request.method == .get || request.method == .head {
-            data = try JSONSerialization.data(withJSONObject: queryObject(request.uri.query))
-        } else {
-            let contentType = request.headers[.contentType] ?? ""
-            guard contentType.lowercased().hasPrefix("application/json") else {
-                throw AviaryError.invalid(
-                    "Bad Request. Content-Type must be 'application/json' for \(request.method) requests, got '\(contentType)'."
-                )
-            }
-            let buffer: ByteBuffer
-            do {
-                buffer = try await request.body.collect(upTo: maxBodySize)
-            } catch {
-                throw AviaryError.invalid("Request body is larger than the \(maxBodySize / 1024 / 1024) MB limit")
-            }
-            data = buffer.readableBytes == 0 ? Data("{}".utf8) : Data(buffer.readableBytesView)
+            return try decode(type, from: try JSONSerialization.data(withJSONObject: queryObject(request.uri.query)))
         }
+        return try decode(type, from: Data(try await jsonBody(of: request)))
+    }
+
+    /// The bytes of a JSON request body, after checking the content type; `{}` when empty.
+    static func jsonBody(of request: Request) async throws -> [UInt8] {
+        let contentType = request.headers[.contentType] ?? ""
+        guard contentType.lowercased().hasPrefix("application/json") else {
+            throw AviaryError.invalid(
+                "Bad Request. Content-Type must be 'application/json' for \(request.method) requests, got '\(contentType)'."
+            )
+        }
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: maxBodySize)
+        } catch {
+            throw AviaryError.invalid("Request body is larger than the \(maxBodySize / 1024 / 1024) MB limit")
+        }
+        return buffer.readableBytes == 0 ? Array("{}".utf8) : Array(buffer.readableBytesView)
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
         do {
             return try JSONDecoder().decode(T.self, from: data)
         } catch let error as DecodingError {

@@ -31,10 +31,12 @@ struct WireMetric: Codable, Sendable {
 
     /// The metric; `timestamp` is required, as mlflow server requires it.
     func metric(field: String) throws -> Metric {
-        guard let timestamp else {
-            throw AviaryError.invalid("Missing value for required parameter '\(field).timestamp'. Timestamp must be a nonnegative long (64-bit integer)")
-        }
+        guard let timestamp else { throw Self.missingTimestamp(field: field) }
         return Metric(key: key, value: value.value, timestamp: timestamp.value, step: step?.value ?? 0)
+    }
+
+    static func missingTimestamp(field: String) -> AviaryError {
+        .invalid("Missing value for required parameter '\(field).timestamp'. Timestamp must be a nonnegative long (64-bit integer)")
     }
 }
 

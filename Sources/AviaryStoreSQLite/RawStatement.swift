@@ -1,0 +1,48 @@
+import GRDB
+import GRDBSQLite
+
+/// A cached statement driven through SQLite's C API.
+///
+/// GRDB boxes every argument as an existential and builds an argument array per call; on the
+/// metric-ingest path (hundreds of rows per request) that cost more than the inserts themselves.
+/// Bindings persist across `step()`, so values that repeat (the run id) are bound once.
+struct RawStatement {
+    private let statement: Statement
+    private let database: Database
+
+    init(_ database: Database, sql: String) throws {
+        self.database = database
+        self.statement = try database.cachedStatement(sql: sql)
+    }
+
+    private var handle: SQLiteStatement { statement.sqliteStatement }
+
+    /// Binds text (copied by SQLite). Callers pass validated keys and ids, which hold no NUL.
+    func bind(_ index: Int32, _ text: String) {
+        _ = text.withCString { sqlite3_bind_text(handle, index, $0, -1, sqliteTransient) }
+    }
+
+    func bind(_ index: Int32, _ value: Int64) {
+        sqlite3_bind_int64(handle, index, value)
+    }
+
+    func bind(_ index: Int32, _ value: Double) {
+        sqlite3_bind_double(handle, index, value)
+    }
+
+    /// Runs the statement to completion and resets it for the next row.
+    func step() throws {
+        let code = sqlite3_step(handle)
+        sqlite3_reset(handle)
+        guard code == SQLITE_DONE else {
+            throw DatabaseError(
+                resultCode: ResultCode(rawValue: code),
+                message: database.sqliteConnection.map { String(cString: sqlite3_errmsg($0)) },
+                sql: statement.sql
+            )
+        }
+    }
+}
+
+/// SQLite's `SQLITE_TRANSIENT`: copy the bound bytes (the C macro does not import into Swift).
+private let sqliteTransient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
