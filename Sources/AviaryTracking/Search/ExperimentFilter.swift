@@ -51,20 +51,11 @@ public enum ExperimentFilter {
     public static func parse(_ filter: String) throws -> [ExperimentComparison] {
         try FilterParser.parseFilter(filter).map { raw in
             let key = try ExperimentSearchKey.resolve(entity: raw.entity, key: raw.key, source: filter)
-            let allowed = key.isNumeric ? ComparisonOperator.numeric : ComparisonOperator.pattern
-            guard allowed.contains(raw.op) else {
-                throw AviaryError.invalid(
-                    "Invalid comparator '\(raw.op.rawValue)' for '\(raw.key)' in filter '\(filter)': it supports \(allowed.map(\.rawValue).sorted().joined(separator: ", "))"
-                )
-            }
-            switch raw.value {
-            case .number where !key.isNumeric:
-                throw AviaryError.invalid("Invalid value for '\(raw.key)' in filter '\(filter)': expected a quoted string")
-            case .string where key.isNumeric:
-                throw AviaryError.invalid("Invalid value for '\(raw.key)' in filter '\(filter)': expected a number")
-            default:
-                return ExperimentComparison(key: key, op: raw.op, value: raw.value)
-            }
+            try FilterParser.check(
+                raw, allowed: key.isNumeric ? ComparisonOperator.numeric : ComparisonOperator.pattern,
+                numeric: key.isNumeric, name: "'\(raw.key)'", filter: filter
+            )
+            return ExperimentComparison(key: key, op: raw.op, value: raw.value)
         }
     }
 

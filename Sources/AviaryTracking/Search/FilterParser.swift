@@ -90,6 +90,24 @@ public enum FilterParser {
         return RawOrderTerm(entity: entity, key: key, ascending: ascending)
     }
 
+    /// Checks a comparison's operator against those its field allows, and its value's type.
+    /// - Parameter name: how the message names the field, e.g. `metric 'acc'`.
+    static func check(_ raw: RawComparison, allowed: Set<ComparisonOperator>, numeric: Bool, name: String, filter: String) throws {
+        guard allowed.contains(raw.op) else {
+            throw AviaryError.invalid(
+                "Invalid comparator '\(raw.op.rawValue)' for \(name) in filter '\(filter)': it supports \(allowed.map(\.rawValue).sorted().joined(separator: ", "))"
+            )
+        }
+        switch raw.value {
+        case .number where !numeric:
+            throw AviaryError.invalid("Invalid value for \(name) in filter '\(filter)': expected a quoted string")
+        case .string where numeric:
+            throw AviaryError.invalid("Invalid value for \(name) in filter '\(filter)': expected a number")
+        default:
+            break
+        }
+    }
+
     /// MLflow refuses an order_by that names the same field twice.
     static func rejectDuplicates<Key: Equatable>(_ keys: [Key], _ terms: [String]) throws {
         for (index, key) in keys.enumerated() where keys[..<index].contains(key) {

@@ -69,18 +69,6 @@ public enum RunFilter {
             allowed = ComparisonOperator.string
             name = "dataset key '\(attribute.rawValue)'"
         }
-        guard allowed.contains(raw.op) else {
-            throw AviaryError.invalid(
-                "Invalid comparator '\(raw.op.rawValue)' for \(name) in filter '\(filter)': it supports \(allowed.map(\.rawValue).sorted().joined(separator: ", "))"
-            )
-        }
-        switch raw.value {
-        case .number where !numeric:
-            throw AviaryError.invalid("Invalid value for \(name) in filter '\(filter)': expected a quoted string")
-        case .string where numeric:
-            throw AviaryError.invalid("Invalid value for \(name) in filter '\(filter)': expected a number")
-        default:
-            break
-        }
+        try FilterParser.check(raw, allowed: allowed, numeric: numeric, name: name, filter: filter)
     }
 }
