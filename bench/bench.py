@@ -482,12 +482,15 @@ def bench_server(kind: str, binary: str, opts) -> dict:
     port = free_port()
     argv = server_argv(kind, binary, port, tmp / "store.db", tmp / "artifacts",
                        opts.mlflow_workers)
+    argv += opts.mlflow_arg if kind == "mlflow" else opts.aviary_arg
     result["command"] = " ".join(argv)
     env = dict(e.split("=", 1) for e in (opts.mlflow_env if kind == "mlflow" else opts.aviary_env))
     if env:
         result["settings"]["env"] = env
     server = Server(kind, argv, port, tmp, env)
     log(f"{kind}: starting `{result['command']}`")
+    # Nothing of ours runs now, so any CPU use in this window is someone else's.
+    result["busy_cpu_before"] = busy_cpu_fraction()
     result["loadavg_before"] = os.getloadavg()
     try:
         result["startup_s"] = server.start(opts.startup_timeout)
@@ -564,6 +567,21 @@ def bench_server(kind: str, binary: str, opts) -> dict:
     return result
 
 
+def busy_cpu_fraction(seconds: float = 1.0) -> float:
+    """Share of all cores' time spent non-idle over a short window, from /proc/stat."""
+    def sample():
+        with open("/proc/stat") as f:
+            v = [int(x) for x in f.readline().split()[1:]]
+        return sum(v), v[3] + v[4]  # total, idle + iowait
+    try:
+        t0, i0 = sample()
+        time.sleep(seconds)
+        t1, i1 = sample()
+    except (OSError, ValueError, IndexError):
+        return 0.0
+    return 1 - (i1 - i0) / (t1 - t0) if t1 > t0 else 0.0
+
+
 def machine_info() -> dict:
     model = ""
     try:
@@ -638,7 +656,7 @@ def summary_markdown(results: dict[str, dict], opts) -> str:
         if (isinstance(a, (int, float)) and isinstance(m, (int, float))
                 and not isinstance(a, bool) and m and "non-200" not in label
                 and "N runs" not in label and "count" not in label):
-            ratio = f"{a / m:.2f}×"
+            ratio = f"{a / m:.3g}×"
         lines.append(f"| {label} | {fmt(a, digits)} | {fmt(m, digits)} | {ratio} |")
 
     mi = machine_info()
@@ -652,12 +670,13 @@ def summary_markdown(results: dict[str, dict], opts) -> str:
         extra = f", --workers {opts.mlflow_workers}" if name == "mlflow" else ""
         for k, v in (get(r, "settings", "env") or {}).items():
             extra += f", {k}={v}"
-        la = r.get("loadavg_before")
-        if la and la[0] > 0.25 * (os.cpu_count() or 1):
-            notes.append(f"**{name}: the machine was busy before the run** (1-min load "
-                         f"average {la[0]:.2f} on {os.cpu_count()} cores): figures are noisy.")
+        busy = r.get("busy_cpu_before")
+        if busy is not None and busy > 0.2:
+            notes.append(f"**{name}: the machine was busy before the run** ({busy:.0%} of "
+                         f"the CPU in use by other processes): figures are noisy.")
         if "version" in r:
-            notes.append(f"{name}: `{r['version']}`{extra}, search N = {n}.")
+            notes.append(f"{name}: `{r['binary']}` (`{r['version']}`){extra}, "
+                         f"search N = {n}.")
         if r.get("error"):
             notes.append(f"**{name} failed:** {r['error'].splitlines()[0]}")
         for p in r.get("problems", []):
@@ -703,6 +722,11 @@ def parse_args(argv=None):
                         "MLFLOW_SERVER_ENABLE_JOB_EXECUTION=false (repeatable)")
     p.add_argument("--aviary-env", action="append", default=[], metavar="KEY=VALUE",
                    help="extra environment for aviary (repeatable)")
+    p.add_argument("--aviary-arg", action="append", default=[], metavar="ARG",
+                   help="extra argument for `aviary server`, e.g. --aviary-arg=--log-level "
+                        "--aviary-arg=warning (repeatable)")
+    p.add_argument("--mlflow-arg", action="append", default=[], metavar="ARG",
+                   help="extra argument for `mlflow server` (repeatable)")
     p.add_argument("--load-client", choices=("auto", "wrk", "python"), default="auto",
                    help="load generator: wrk if installed (auto), or force one")
     p.add_argument("--startup-timeout", type=float, default=180,
