@@ -20,11 +20,12 @@ let package = Package(
     targets: [
         .target(name: "AviaryCore"),
         .target(name: "AviaryTracking", dependencies: ["AviaryCore"]),
+        .target(name: "AviaryRegistry", dependencies: ["AviaryCore", "AviaryTracking"]),
         .target(name: "AviaryArtifacts", dependencies: ["AviaryCore"]),
         .target(
             name: "AviaryStoreSQLite",
             dependencies: [
-                "AviaryCore", "AviaryTracking",
+                "AviaryCore", "AviaryTracking", "AviaryRegistry",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
@@ -32,14 +33,14 @@ let package = Package(
         .target(
             name: "AviaryHTTP",
             dependencies: [
-                "AviaryCore", "AviaryTracking", "AviaryArtifacts",
+                "AviaryCore", "AviaryTracking", "AviaryRegistry", "AviaryArtifacts",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
         .target(
             name: "AviaryServer",
             dependencies: [
-                "AviaryCore", "AviaryTracking", "AviaryArtifacts", "AviaryStoreSQLite", "AviaryHTTP",
+                "AviaryCore", "AviaryTracking", "AviaryRegistry", "AviaryArtifacts", "AviaryStoreSQLite", "AviaryHTTP",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -53,10 +54,11 @@ let package = Package(
             ],
             path: "Sources/AviaryCLI"
         ),
-        .target(name: "AviaryTesting", dependencies: ["AviaryCore", "AviaryTracking"]),
+        .target(name: "AviaryTesting", dependencies: ["AviaryCore", "AviaryTracking", "AviaryRegistry"]),
         .testTarget(name: "AviaryCoreTests", dependencies: ["AviaryCore"]),
         .testTarget(name: "AviaryTrackingTests", dependencies: ["AviaryTracking"]),
-        .testTarget(name: "AviaryStoreSQLiteTests", dependencies: ["AviaryStoreSQLite", "AviaryTracking", "AviaryTesting"]),
+        .testTarget(name: "AviaryStoreSQLiteTests", dependencies: ["AviaryStoreSQLite", "AviaryTracking", "AviaryRegistry", "AviaryTesting"]),
+        .testTarget(name: "AviaryRegistryTests", dependencies: ["AviaryRegistry"]),
         .testTarget(name: "AviaryHTTPTests", dependencies: ["AviaryHTTP", "AviaryTracking"]),
         .testTarget(
             name: "AviaryServerTests",

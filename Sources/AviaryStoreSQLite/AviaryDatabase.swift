@@ -155,6 +155,54 @@ public struct AviaryDatabase: Sendable {
                 arguments: [Experiment.defaultName, "\(defaultArtifactRoot)/0", now, now]
             )
         }
+        migrator.registerMigration("v2-registry") { db in
+            try db.execute(sql: """
+                CREATE TABLE registered_models (
+                    name TEXT PRIMARY KEY,
+                    creation_time INTEGER NOT NULL,
+                    last_updated_time INTEGER NOT NULL,
+                    description TEXT NOT NULL,
+                    -- Version numbers are never reused, even after deletes.
+                    next_version INTEGER NOT NULL DEFAULT 1
+                ) WITHOUT ROWID;
+                CREATE TABLE registered_model_tags (
+                    name TEXT NOT NULL REFERENCES registered_models(name) ON UPDATE CASCADE ON DELETE CASCADE,
+                    key TEXT NOT NULL,
+                    value TEXT NOT NULL,
+                    PRIMARY KEY (name, key)
+                ) WITHOUT ROWID;
+                CREATE TABLE model_versions (
+                    name TEXT NOT NULL REFERENCES registered_models(name) ON UPDATE CASCADE ON DELETE CASCADE,
+                    version INTEGER NOT NULL,
+                    creation_time INTEGER NOT NULL,
+                    last_updated_time INTEGER NOT NULL,
+                    user_id TEXT NOT NULL,
+                    current_stage TEXT NOT NULL,
+                    description TEXT NOT NULL,
+                    source TEXT NOT NULL,
+                    run_id TEXT NOT NULL,
+                    run_link TEXT NOT NULL,
+                    model_id TEXT,
+                    PRIMARY KEY (name, version)
+                ) WITHOUT ROWID;
+                CREATE INDEX model_versions_by_run ON model_versions(run_id);
+                CREATE TABLE model_version_tags (
+                    name TEXT NOT NULL,
+                    version INTEGER NOT NULL,
+                    key TEXT NOT NULL,
+                    value TEXT NOT NULL,
+                    PRIMARY KEY (name, version, key),
+                    FOREIGN KEY (name, version) REFERENCES model_versions(name, version) ON UPDATE CASCADE ON DELETE CASCADE
+                ) WITHOUT ROWID;
+                CREATE TABLE registered_model_aliases (
+                    name TEXT NOT NULL,
+                    alias TEXT NOT NULL,
+                    version INTEGER NOT NULL,
+                    PRIMARY KEY (name, alias),
+                    FOREIGN KEY (name, version) REFERENCES model_versions(name, version) ON UPDATE CASCADE ON DELETE CASCADE
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

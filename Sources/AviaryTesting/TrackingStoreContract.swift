@@ -13,12 +13,7 @@ import Testing
 ///
 /// Checks go through `TrackingService`, so they cover what a client sees: validation plus storage.
 public enum TrackingStoreContract {
-    /// One named check; its name is the test case's label.
-    public struct Check: Sendable, CustomTestStringConvertible {
-        public let name: String
-        public let run: @Sendable (TrackingService) async throws -> Void
-        public var testDescription: String { name }
-    }
+    public typealias Check = ContractCheck<TrackingService>
 
     /// Every check of the contract.
     public static let checks: [Check] = experimentChecks + runChecks + searchChecks

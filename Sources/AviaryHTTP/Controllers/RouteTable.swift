@@ -13,6 +13,7 @@ final class RouteTable<Context: RequestContext> {
     func post(_ path: String, use handler: @escaping Handler) { on(path, .post, handler) }
     func put(_ path: String, use handler: @escaping Handler) { on(path, .put, handler) }
     func delete(_ path: String, use handler: @escaping Handler) { on(path, .delete, handler) }
+    func patch(_ path: String, use handler: @escaping Handler) { on(path, .patch, handler) }
 
     private func on(_ path: String, _ method: HTTPRequest.Method, _ handler: @escaping Handler) {
         routes.on(RouterPath(path), method: method, use: handler)

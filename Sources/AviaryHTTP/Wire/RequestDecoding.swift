@@ -64,7 +64,7 @@ enum RequestDecoding {
     }
 
     /// Query fields that are repeated lists in MLflow's protos.
-    private static let arrayFields: Set<String> = ["order_by", "experiment_ids", "run_ids"]
+    private static let arrayFields: Set<String> = ["order_by", "experiment_ids", "run_ids", "stages"]
 
     private static func decodeComponent(_ text: Substring) -> String {
         let spaced = text.replacingOccurrences(of: "+", with: " ")

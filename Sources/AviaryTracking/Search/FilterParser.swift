@@ -92,7 +92,7 @@ public enum FilterParser {
 
     /// Checks a comparison's operator against those its field allows, and its value's type.
     /// - Parameter name: how the message names the field, e.g. `metric 'acc'`.
-    static func check(_ raw: RawComparison, allowed: Set<ComparisonOperator>, numeric: Bool, name: String, filter: String) throws {
+    public static func check(_ raw: RawComparison, allowed: Set<ComparisonOperator>, numeric: Bool, name: String, filter: String) throws {
         guard allowed.contains(raw.op) else {
             throw AviaryError.invalid(
                 "Invalid comparator '\(raw.op.rawValue)' for \(name) in filter '\(filter)': it supports \(allowed.map(\.rawValue).sorted().joined(separator: ", "))"
@@ -109,7 +109,7 @@ public enum FilterParser {
     }
 
     /// MLflow refuses an order_by that names the same field twice.
-    static func rejectDuplicates<Key: Equatable>(_ keys: [Key], _ terms: [String]) throws {
+    public static func rejectDuplicates<Key: Equatable>(_ keys: [Key], _ terms: [String]) throws {
         for (index, key) in keys.enumerated() where keys[..<index].contains(key) {
             throw AviaryError.invalid("`order_by` contains duplicate fields: \(terms)")
         }
