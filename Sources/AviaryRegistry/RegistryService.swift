@@ -181,6 +181,15 @@ public struct RegistryService: Sendable {
         return path.isEmpty ? run.info.artifactURI : "\(run.info.artifactURI)/\(path)"
     }
 
+    /// A version with the run, experiment and datasets that produced it.
+    public func lineage(_ name: String, version: String) async throws -> ModelLineage {
+        let modelVersion = try await modelVersion(name, version: version)
+        guard !modelVersion.runID.isEmpty else { return ModelLineage(version: modelVersion, run: nil, experiment: nil) }
+        let run = try await tracking.run(id: modelVersion.runID)
+        let experiment = try await tracking.experiment(id: run.info.experimentID)
+        return ModelLineage(version: modelVersion, run: run, experiment: experiment)
+    }
+
     // MARK: Rules
 
     static func runID(fromRunsURI source: String) -> String? {

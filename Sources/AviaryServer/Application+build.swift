@@ -39,6 +39,7 @@ public func buildRouter(database: AviaryDatabase, artifacts: LocalArtifactStore)
         router.addRoutes(registryRoutes, atPath: "\(prefix)/mlflow")
         router.addRoutes(artifactRoutes, atPath: "\(prefix)/mlflow-artifacts")
     }
+    router.addRoutes(LineageController<BasicRequestContext>(service: registry).routes, atPath: "api/aviary/v1")
     router.addRoutes(HealthController<BasicRequestContext>(version: ServerConfiguration.version).routes)
     return router
 }

@@ -33,6 +33,32 @@ struct RegistryRouteTests {
         }
     }
 
+    @Test("lineage: a version leads back to its run's params, metrics and datasets")
+    func lineage() async throws {
+        try await RouteFixture().test { client in
+            let (_, runBody) = try await client.post("\(api)/runs/create", #"{"experiment_id": "0", "run_name": "trainer"}"#)
+            let runID = try #require(((runBody["run"] as? [String: Any])?["info"] as? [String: Any])?["run_id"] as? String)
+            _ = try await client.post("\(api)/runs/log-batch", #"{"run_id": "\#(runID)", "params": [{"key": "eta", "value": "0.3"}], "metrics": [{"key": "auc", "value": 0.9, "timestamp": 1}]}"#)
+            _ = try await client.post(
+                "\(api)/runs/log-inputs",
+                #"{"run_id": "\#(runID)", "datasets": [{"dataset": {"name": "train", "digest": "d1", "source_type": "local", "source": "s"}}]}"#
+            )
+            _ = try await client.post("\(api)/registered-models/create", #"{"name": "fraud model"}"#)
+            _ = try await client.post("\(api)/model-versions/create", #"{"name": "fraud model", "source": "runs:/\#(runID)/model", "run_id": "\#(runID)"}"#)
+            let (status, lineage) = try await client.get("/api/aviary/v1/models/fraud%20model/versions/1/lineage")
+            #expect(status == .ok)
+            let run = try #require(lineage["run"] as? [String: Any])
+            let data = try #require(run["data"] as? [String: Any])
+            #expect((data["params"] as? [[String: String]]) == [["key": "eta", "value": "0.3"]])
+            #expect((data["metrics"] as? [[String: Any]])?.first?["value"] as? Double == 0.9)
+            #expect((lineage["dataset_inputs"] as? [[String: Any]])?.count == 1)
+            #expect((lineage["experiment"] as? [String: Any])?["name"] as? String == "Default")
+            let (_, uri) = try await client.get("\(api)/model-versions/get-download-uri?name=fraud%20model&version=1")
+            #expect(uri["artifact_uri"] as? String == "mlflow-artifacts:/0/\(runID)/artifacts/model")
+            expectMLflowError(try await client.get("/api/aviary/v1/models/fraud%20model/versions/7/lineage"), .notFound, "RESOURCE_DOES_NOT_EXIST")
+        }
+    }
+
     @Test("a traversing source is refused before anything is stored", arguments: [
         "mlflow-artifacts:/0/../../../../etc/passwd",
         "mlflow-artifacts:/0/%252e%252e/%252e%252e/etc/passwd",
