@@ -54,11 +54,13 @@ public struct ModelVersion: Sendable, Equatable {
     public var aliases: [String]
     /// The MLflow 3 logged model this version was promoted from, if any.
     public var modelID: String?
+    /// Where the files are: `source` with `runs:/` and `models:/m-…` resolved to the artifact store.
+    public var storageLocation: String
 
     public init(
         name: String, version: Int64, creationTimestamp: Int64, lastUpdatedTimestamp: Int64, userID: String,
         currentStage: ModelStage, description: String, source: String, runID: String, runLink: String, tags: [Tag],
-        aliases: [String], modelID: String?
+        aliases: [String], modelID: String?, storageLocation: String
     ) {
         self.name = name
         self.version = version
@@ -73,6 +75,7 @@ public struct ModelVersion: Sendable, Equatable {
         self.tags = tags
         self.aliases = aliases
         self.modelID = modelID
+        self.storageLocation = storageLocation
     }
 }
 

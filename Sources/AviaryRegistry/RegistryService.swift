@@ -115,15 +115,28 @@ public struct RegistryService: Sendable {
         try Self.validateModelName(name)
         try ModelSource.validate(source, artifactRoot: artifactRoot)
         try Self.validateTags(tags)
-        let runID = runID.flatMap { $0.isEmpty ? nil : $0 } ?? ""
-        if let sourceRun = Self.runID(fromRunsURI: source), sourceRun != runID {
-            throw AviaryError.invalid(
-                "Invalid model version source: '\(source)'. The run_id request parameter must identify the resource that contains the source."
-            )
+        var runID = runID.flatMap { $0.isEmpty ? nil : $0 } ?? ""
+        var modelID = modelID.flatMap { $0.isEmpty ? nil : $0 }
+        let storageLocation: String
+        if let sourceRun = Self.runID(fromRunsURI: source) {
+            guard sourceRun == runID else {
+                throw AviaryError.invalid(
+                    "Invalid model version source: '\(source)'. The run_id request parameter must identify the resource that contains the source."
+                )
+            }
+            storageLocation = try await resolveRunsURI(source, runID: runID)
+        } else if let loggedModelID = Self.loggedModelID(fromModelsURI: source) {
+            // log_model(registered_model_name=…) registers models:/m-…; keep where its files are.
+            let loggedModel = try await tracking.loggedModel(id: loggedModelID)
+            storageLocation = loggedModel.artifactURI
+            modelID = modelID ?? loggedModel.id
+            if runID.isEmpty { runID = loggedModel.sourceRunID }
+        } else {
+            storageLocation = source
         }
         return try await store.createModelVersion(NewModelVersion(
             name: name, source: source, runID: runID, runLink: runLink ?? "", description: description ?? "",
-            userID: "", tags: tags, modelID: modelID.flatMap { $0.isEmpty ? nil : $0 }, now: Clock.nowMillis()
+            userID: "", tags: tags, modelID: modelID, storageLocation: storageLocation, now: Clock.nowMillis()
         ))
     }
 
@@ -174,10 +187,12 @@ public struct RegistryService: Sendable {
     /// The concrete artifact location of a version: a `runs:/RUN/PATH` source resolves to the
     /// run's artifact URI plus PATH, so clients download from the store, not through a redirect.
     public func downloadURI(_ name: String, version: String) async throws -> String {
-        let modelVersion = try await modelVersion(name, version: version)
-        guard let runID = Self.runID(fromRunsURI: modelVersion.source) else { return modelVersion.source }
+        try await modelVersion(name, version: version).storageLocation
+    }
+
+    private func resolveRunsURI(_ source: String, runID: String) async throws -> String {
         let run = try await tracking.run(id: runID)
-        let path = modelVersion.source.dropFirst("runs:/\(runID)".count).drop(while: { $0 == "/" })
+        let path = source.dropFirst("runs:/\(runID)".count).drop(while: { $0 == "/" })
         return path.isEmpty ? run.info.artifactURI : "\(run.info.artifactURI)/\(path)"
     }
 
@@ -191,6 +206,13 @@ public struct RegistryService: Sendable {
     }
 
     // MARK: Rules
+
+    /// `m-…` from `models:/m-…`, the URI of an MLflow 3 logged model.
+    static func loggedModelID(fromModelsURI source: String) -> String? {
+        guard source.hasPrefix("models:/m-") else { return nil }
+        let id = source.dropFirst("models:/".count).split(separator: "/").first.map(String.init)
+        return id
+    }
 
     static func runID(fromRunsURI source: String) -> String? {
         guard source.hasPrefix("runs:/") else { return nil }

@@ -38,9 +38,13 @@ public struct NewModelVersion: Sendable {
     public var userID: String
     public var tags: [Tag]
     public var modelID: String?
+    public var storageLocation: String
     public var now: Int64
 
-    public init(name: String, source: String, runID: String, runLink: String, description: String, userID: String, tags: [Tag], modelID: String?, now: Int64) {
+    public init(
+        name: String, source: String, runID: String, runLink: String, description: String, userID: String, tags: [Tag],
+        modelID: String?, storageLocation: String, now: Int64
+    ) {
         self.name = name
         self.source = source
         self.runID = runID
@@ -49,6 +53,7 @@ public struct NewModelVersion: Sendable {
         self.userID = userID
         self.tags = tags
         self.modelID = modelID
+        self.storageLocation = storageLocation
         self.now = now
     }
 }

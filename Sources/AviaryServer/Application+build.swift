@@ -32,11 +32,13 @@ public func buildRouter(database: AviaryDatabase, artifacts: LocalArtifactStore)
     let service = TrackingService(store: SQLiteTrackingStore(database: database, defaultArtifactRoot: proxiedArtifactRoot))
     let registry = RegistryService(store: SQLiteRegistryStore(database: database), tracking: service, artifactRoot: artifacts.root)
     let tracking = TrackingController<BasicRequestContext>(service: service).routes
+    let loggedModelRoutes = LoggedModelController<BasicRequestContext>(service: service).routes
     let registryRoutes = RegistryController<BasicRequestContext>(service: registry).routes
     let artifactRoutes = ArtifactController<BasicRequestContext>(store: artifacts).routes
     for prefix in ["api/2.0", "ajax-api/2.0"] {
         router.addRoutes(tracking, atPath: "\(prefix)/mlflow")
         router.addRoutes(registryRoutes, atPath: "\(prefix)/mlflow")
+        router.addRoutes(loggedModelRoutes, atPath: "\(prefix)/mlflow")
         router.addRoutes(artifactRoutes, atPath: "\(prefix)/mlflow-artifacts")
     }
     router.addRoutes(LineageController<BasicRequestContext>(service: registry).routes, atPath: "api/aviary/v1")

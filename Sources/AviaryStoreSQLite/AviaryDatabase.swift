@@ -203,6 +203,43 @@ public struct AviaryDatabase: Sendable {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v3-logged-models") { db in
+            try db.execute(sql: """
+                CREATE TABLE logged_models (
+                    model_id TEXT PRIMARY KEY,
+                    experiment_id INTEGER NOT NULL REFERENCES experiments(experiment_id),
+                    name TEXT NOT NULL,
+                    artifact_location TEXT NOT NULL,
+                    creation_time INTEGER NOT NULL,
+                    last_updated_time INTEGER NOT NULL,
+                    status TEXT NOT NULL,
+                    status_message TEXT NOT NULL DEFAULT '',
+                    model_type TEXT NOT NULL,
+                    source_run_id TEXT NOT NULL
+                ) WITHOUT ROWID;
+                CREATE INDEX logged_models_by_experiment ON logged_models(experiment_id, creation_time DESC);
+                CREATE INDEX logged_models_by_run ON logged_models(source_run_id);
+                CREATE TABLE logged_model_tags (
+                    model_id TEXT NOT NULL REFERENCES logged_models(model_id) ON DELETE CASCADE,
+                    key TEXT NOT NULL,
+                    value TEXT NOT NULL,
+                    PRIMARY KEY (model_id, key)
+                ) WITHOUT ROWID;
+                CREATE TABLE logged_model_params (
+                    model_id TEXT NOT NULL REFERENCES logged_models(model_id) ON DELETE CASCADE,
+                    key TEXT NOT NULL,
+                    value TEXT NOT NULL,
+                    PRIMARY KEY (model_id, key)
+                ) WITHOUT ROWID;
+                CREATE TABLE run_outputs (
+                    run_uuid TEXT NOT NULL,
+                    model_id TEXT NOT NULL,
+                    step INTEGER NOT NULL,
+                    PRIMARY KEY (run_uuid, model_id)
+                ) WITHOUT ROWID;
+                ALTER TABLE model_versions ADD COLUMN storage_location TEXT;
+                """)
+        }
         return migrator
     }
 }

@@ -67,7 +67,8 @@ extension SQLiteRegistryStore {
         guard let row = try Row.fetchOne(
             db,
             sql: """
-                SELECT creation_time, last_updated_time, user_id, current_stage, description, source, run_id, run_link, model_id
+                SELECT creation_time, last_updated_time, user_id, current_stage, description, source, run_id, run_link, model_id,
+                       storage_location
                 FROM model_versions WHERE name = ? AND version = ?
                 """,
             arguments: [name, version]
@@ -84,7 +85,7 @@ extension SQLiteRegistryStore {
         return ModelVersion(
             name: name, version: version, creationTimestamp: row[0], lastUpdatedTimestamp: row[1], userID: row[2],
             currentStage: ModelStage(rawValue: row[3]) ?? .none, description: row.storedText(4), source: row[5], runID: row[6],
-            runLink: row[7], tags: tags, aliases: aliases, modelID: row[8]
+            runLink: row[7], tags: tags, aliases: aliases, modelID: row[8], storageLocation: row[9] ?? row[5]
         )
     }
 }

@@ -128,10 +128,13 @@ public struct SQLiteRegistryStore: RegistryStore {
             try db.execute(
                 sql: """
                     INSERT INTO model_versions (name, version, creation_time, last_updated_time, user_id, current_stage,
-                                                description, source, run_id, run_link, model_id)
-                    VALUES (?, ?, ?, ?, ?, 'None', ?, ?, ?, ?, ?)
+                                                description, source, run_id, run_link, model_id, storage_location)
+                    VALUES (?, ?, ?, ?, ?, 'None', ?, ?, ?, ?, ?, ?)
                     """,
-                arguments: [new.name, version, new.now, new.now, new.userID, storedText(new.description), new.source, new.runID, new.runLink, new.modelID]
+                arguments: [
+                    new.name, version, new.now, new.now, new.userID, storedText(new.description), new.source, new.runID,
+                    new.runLink, new.modelID, new.storageLocation,
+                ]
             )
             try db.execute(
                 sql: "UPDATE registered_models SET next_version = ?, last_updated_time = ? WHERE name = ?",

@@ -76,6 +76,12 @@ extension SQLiteTrackingStore {
                 """,
             arguments: arguments
         )
+        for row in try Row.fetchAll(
+            db, sql: "SELECT run_uuid, model_id, step FROM run_outputs WHERE run_uuid IN (\(placeholders)) ORDER BY step, model_id",
+            arguments: arguments
+        ) {
+            runs[row[0]]?.outputs.append(ModelOutput(modelID: row[1], step: row[2]))
+        }
         guard !inputs.isEmpty else { return }
         var inputTags: [String: [Tag]] = [:]
         for row in try Row.fetchAll(

@@ -16,7 +16,7 @@ public enum TrackingStoreContract {
     public typealias Check = ContractCheck<TrackingService>
 
     /// Every check of the contract.
-    public static let checks: [Check] = experimentChecks + runChecks + searchChecks
+    public static let checks: [Check] = experimentChecks + runChecks + searchChecks + loggedModelChecks
 }
 
 /// Asserts that `body` throws an `AviaryError` with `code`, returning its message.

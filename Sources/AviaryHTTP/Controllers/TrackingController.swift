@@ -161,12 +161,6 @@ public struct TrackingController<Context: RequestContext>: Sendable {
             )
             return try ResponseEncoding.json(RunPage(runs: page.items.map(WireRun.init), next_page_token: page.nextPageToken))
         }
-        // The client lists a run's artifacts by also looking for a logged model of the same name.
-        // Logged models cannot be created on this server yet, so the honest answer is none.
-        routes.post("logged-models/search") { request, _ in
-            _ = try await RequestDecoding.decode(SearchLoggedModelsRequest.self, from: request)
-            return try ResponseEncoding.json(["models": [String]()])
-        }
         routes.get("metrics/get-history") { request, _ in
             let body = try await RequestDecoding.decode(MetricHistoryRequest.self, from: request)
             let page = try await service.metricHistory(

@@ -18,6 +18,7 @@ struct WireModelVersion: Encodable, Sendable {
     var tags: [WireTag]
     var aliases: [String]
     var model_id: String?
+    var storage_location: String
 
     init(_ version: ModelVersion) {
         name = version.name
@@ -33,6 +34,7 @@ struct WireModelVersion: Encodable, Sendable {
         tags = version.tags.map(WireTag.init)
         aliases = version.aliases
         model_id = version.modelID
+        storage_location = version.storageLocation
     }
 }
 

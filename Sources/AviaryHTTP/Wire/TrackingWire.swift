@@ -97,14 +97,20 @@ struct WireRun: Encodable, Sendable {
         var dataset_inputs: [WireDatasetInput]
     }
 
+    struct Outputs: Encodable, Sendable {
+        var model_outputs: [WireModelOutput]
+    }
+
     var info: WireRunInfo
     var data: Data
     var inputs: Inputs
+    var outputs: Outputs
 
     init(_ run: Run) {
         info = WireRunInfo(run.info)
         data = Data(metrics: run.metrics.map(WireMetric.init), params: run.params.map(WireTag.init), tags: run.tags.map(WireTag.init))
         inputs = Inputs(dataset_inputs: run.inputs.map(WireDatasetInput.init))
+        outputs = Outputs(model_outputs: run.outputs.map { WireModelOutput(model_id: $0.modelID, step: WireInt64($0.step)) })
     }
 }
 
@@ -220,13 +226,6 @@ struct MetricHistoryRequest: Decodable {
     var run_id: String?
     var run_uuid: String?
     var metric_key: String
-    var max_results: WireInt64?
-    var page_token: String?
-}
-
-struct SearchLoggedModelsRequest: Decodable {
-    var experiment_ids: [String]?
-    var filter: String?
     var max_results: WireInt64?
     var page_token: String?
 }

@@ -5,13 +5,16 @@ public struct Run: Sendable, Equatable {
     public var params: [Tag]
     public var tags: [Tag]
     public var inputs: [DatasetInput]
+    /// Logged models the run produced.
+    public var outputs: [ModelOutput]
 
-    public init(info: RunInfo, metrics: [Metric], params: [Tag], tags: [Tag], inputs: [DatasetInput]) {
+    public init(info: RunInfo, metrics: [Metric], params: [Tag], tags: [Tag], inputs: [DatasetInput], outputs: [ModelOutput] = []) {
         self.info = info
         self.metrics = metrics
         self.params = params
         self.tags = tags
         self.inputs = inputs
+        self.outputs = outputs
     }
 }
 

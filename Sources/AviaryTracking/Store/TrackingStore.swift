@@ -4,7 +4,7 @@ import AviaryCore
 ///
 /// Stores enforce what needs the stored state (existence, lifecycle, param immutability) inside
 /// one transaction per call; input shape and limits are checked beforehand by `TrackingService`.
-public protocol TrackingStore: Sendable {
+public protocol TrackingStore: LoggedModelStore, Sendable {
     func createExperiment(name: String, artifactLocation: String?, tags: [Tag], now: Int64) async throws -> String
     func experiment(id: String) async throws -> Experiment
     func experiment(named name: String) async throws -> Experiment
