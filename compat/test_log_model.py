@@ -48,6 +48,7 @@ def test_sklearn_versions_aliases_and_every_models_uri(server, iris):
     expected = {
         f"models:/{name}@champion": trained[1],
         f"models:/{name}@challenger": trained[2],
+        f"models:/{name}/2": trained[1],
         f"models:/{name}/1": trained[0],
         f"models:/{name}/latest": trained[2],
         f"models:/{infos[0].model_id}": trained[0],
@@ -56,6 +57,25 @@ def test_sklearn_versions_aliases_and_every_models_uri(server, iris):
     for uri, model in expected.items():
         loaded = mlflow.pyfunc.load_model(uri)
         np.testing.assert_array_equal(loaded.predict(features), model.predict(features), err_msg=uri)
+
+
+def test_lineage_names_the_logged_model(server, iris):
+    """Aviary's lineage endpoint leads from a version to its logged model and run."""
+    from compat_helpers import RUNNING_AGAINST_PEER
+    import requests
+
+    if RUNNING_AGAINST_PEER:
+        pytest.skip("Aviary's own endpoint")
+    features, labels = iris
+    mlflow.set_experiment(f"compat-lineage-{uuid.uuid4().hex[:8]}")
+    name = f"lineage-{uuid.uuid4().hex[:8]}"
+    with mlflow.start_run() as run:
+        mlflow.log_param("C", 1.0)
+        info = mlflow.sklearn.log_model(LogisticRegression(max_iter=500).fit(features, labels), name="model", registered_model_name=name)
+    lineage = requests.get(f"{server.url}/api/aviary/v1/models/{name}/versions/1/lineage", timeout=30).json()
+    assert lineage["logged_model"]["info"]["model_id"] == info.model_id
+    assert lineage["run"]["info"]["run_id"] == run.info.run_id
+    assert {p["key"]: p["value"] for p in lineage["run"]["data"]["params"]} == {"C": "1.0"}
 
 
 def test_xgboost_log_model_and_load(server, iris):

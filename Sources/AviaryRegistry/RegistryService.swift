@@ -199,10 +199,13 @@ public struct RegistryService: Sendable {
     /// A version with the run, experiment and datasets that produced it.
     public func lineage(_ name: String, version: String) async throws -> ModelLineage {
         let modelVersion = try await modelVersion(name, version: version)
-        guard !modelVersion.runID.isEmpty else { return ModelLineage(version: modelVersion, run: nil, experiment: nil) }
+        let loggedModel = try await modelVersion.modelID.asyncFlatMap { try await tracking.loggedModel(id: $0) }
+        guard !modelVersion.runID.isEmpty else {
+            return ModelLineage(version: modelVersion, loggedModel: loggedModel, run: nil, experiment: nil)
+        }
         let run = try await tracking.run(id: modelVersion.runID)
         let experiment = try await tracking.experiment(id: run.info.experimentID)
-        return ModelLineage(version: modelVersion, run: run, experiment: experiment)
+        return ModelLineage(version: modelVersion, loggedModel: loggedModel, run: run, experiment: experiment)
     }
 
     // MARK: Rules

@@ -78,6 +78,9 @@ struct LineageText {
             "  source: \(version["source"] ?? "")",
             "  created: \(formatTime(version["creation_timestamp"]))",
         ]
+        if let logged = (lineage["logged_model"] as? [String: Any])?["info"] as? [String: Any] {
+            lines.append("  logged model: \(logged["model_id"] ?? "") (\(logged["name"] ?? "")) at \(logged["artifact_uri"] ?? "")")
+        }
         guard let run = lineage["run"] as? [String: Any] else {
             lines.append("  run: none recorded")
             return lines.joined(separator: "\n")

@@ -33,8 +33,8 @@ public struct LineageController<Context: RequestContext>: Sendable {
     }
 }
 
-/// The lineage document: the version, its run (params, latest metrics, tags), the run's
-/// experiment and its dataset inputs.
+/// The lineage document: the version, the logged model it came from, its run (params, latest
+/// metrics, tags), the run's experiment and its dataset inputs.
 struct WireLineage: Encodable {
     struct ExperimentRef: Encodable {
         var experiment_id: String
@@ -42,12 +42,14 @@ struct WireLineage: Encodable {
     }
 
     var model_version: WireModelVersion
+    var logged_model: WireLoggedModel?
     var run: WireRun?
     var experiment: ExperimentRef?
     var dataset_inputs: [WireDatasetInput]
 
     init(_ lineage: ModelLineage) {
         model_version = WireModelVersion(lineage.version)
+        logged_model = lineage.loggedModel.map(WireLoggedModel.init)
         run = lineage.run.map(WireRun.init)
         experiment = lineage.experiment.map { ExperimentRef(experiment_id: $0.id, name: $0.name) }
         dataset_inputs = lineage.run?.inputs.map(WireDatasetInput.init) ?? []
