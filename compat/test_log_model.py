@@ -105,3 +105,13 @@ def test_logged_models_api(server, experiment_id):
     assert [m.model_id for m in found] == [model.model_id]
     client.delete_logged_model_tag(model.model_id, "stage")
     assert client.get_logged_model(model.model_id).tags == {"t": "1"}
+    # Metrics logged against the model come back on it, with their dataset.
+    client.log_metric(run.info.run_id, "auc", 0.5, step=1, model_id=model.model_id, dataset_name="eval", dataset_digest="d1")
+    client.log_metric(run.info.run_id, "auc", 0.75, step=2, model_id=model.model_id, dataset_name="eval", dataset_digest="d1")
+    metrics = sorted(client.get_logged_model(model.model_id).metrics, key=lambda m: m.step)
+    assert [(m.key, m.value, m.step, m.model_id, m.dataset_name, m.dataset_digest) for m in metrics] == [
+        ("auc", 0.5, 1, model.model_id, "eval", "d1"),
+        ("auc", 0.75, 2, model.model_id, "eval", "d1"),
+    ]
+    history = client.get_metric_history(run.info.run_id, "auc")
+    assert [m.value for m in history] == [0.5, 0.75]

@@ -240,6 +240,15 @@ public struct AviaryDatabase: Sendable {
                 ALTER TABLE model_versions ADD COLUMN storage_location TEXT;
                 """)
         }
+        migrator.registerMigration("v4-metric-model-links") { db in
+            try db.execute(sql: """
+                ALTER TABLE metrics ADD COLUMN model_id TEXT;
+                ALTER TABLE metrics ADD COLUMN dataset_name TEXT;
+                ALTER TABLE metrics ADD COLUMN dataset_digest TEXT;
+                -- Partial: plain run metrics (the ingest hot path) pay nothing for it.
+                CREATE INDEX metrics_by_model ON metrics(model_id, key) WHERE model_id IS NOT NULL;
+                """)
+        }
         return migrator
     }
 }

@@ -22,6 +22,11 @@ struct RawStatement {
         _ = text.withCString { sqlite3_bind_text(handle, index, $0, -1, sqliteTransient) }
     }
 
+    /// Binds optional text; `nil` binds SQL NULL.
+    func bind(_ index: Int32, _ text: String?) {
+        if let text { bind(index, text) } else { sqlite3_bind_null(handle, index) }
+    }
+
     func bind(_ index: Int32, _ value: Int64) {
         sqlite3_bind_int64(handle, index, value)
     }

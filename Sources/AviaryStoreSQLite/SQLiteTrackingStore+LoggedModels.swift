@@ -134,11 +134,27 @@ extension SQLiteTrackingStore {
             try Row.fetchAll(db, sql: "SELECT key, value FROM \(table) WHERE model_id = ? ORDER BY key", arguments: [id])
                 .map { Tag(key: $0[0], value: $0.storedText(1)) }
         }
+        // Every value logged against the model, as mlflow server reports them.
+        let metrics = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT key, value, is_nan, timestamp, step, dataset_name, dataset_digest FROM metrics
+                WHERE model_id = ? ORDER BY key, step, timestamp
+                """,
+            arguments: [id]
+        ).map { row -> Metric in
+            let isNaN: Bool = row[2]
+            return Metric(
+                key: row[0], value: isNaN ? .nan : row[1], timestamp: row[3], step: row[4], modelID: id,
+                datasetName: row[5], datasetDigest: row[6]
+            )
+        }
         let experimentID: Int64 = row[0]
         return LoggedModel(
             id: id, experimentID: String(experimentID), name: row[1], artifactURI: row[2], creationTimestamp: row[3],
             lastUpdatedTimestamp: row[4], status: LoggedModelStatus(rawValue: row[5]) ?? .unspecified, statusMessage: row[6],
-            modelType: row[7], sourceRunID: row[8], tags: try pairs("logged_model_tags"), params: try pairs("logged_model_params")
+            modelType: row[7], sourceRunID: row[8], tags: try pairs("logged_model_tags"), params: try pairs("logged_model_params"),
+            metrics: metrics
         )
     }
 }

@@ -118,7 +118,7 @@ extension SQLiteTrackingStore {
             let rows = try Row.fetchCursor(
                 db,
                 sql: """
-                    SELECT step, timestamp, value, is_nan FROM metrics WHERE run_uuid = ? AND key = ?
+                    SELECT step, timestamp, value, is_nan, model_id, dataset_name, dataset_digest FROM metrics WHERE run_uuid = ? AND key = ?
                     ORDER BY timestamp, step, value LIMIT ? OFFSET ?
                     """,
                 arguments: [runID, key, limit.map { $0 + 1 } ?? -1, page.offset]
@@ -126,7 +126,10 @@ extension SQLiteTrackingStore {
             var metrics: [Metric] = []
             while let row = try rows.next() {
                 let isNaN: Bool = row[3]
-                metrics.append(Metric(key: key, value: isNaN ? .nan : row[2], timestamp: row[1], step: row[0]))
+                metrics.append(Metric(
+                    key: key, value: isNaN ? .nan : row[2], timestamp: row[1], step: row[0], modelID: row[4], datasetName: row[5],
+                    datasetDigest: row[6]
+                ))
             }
             guard let limit else { return Page(items: metrics, nextPageToken: nil) }
             return Page(fetched: metrics, offset: page.offset, limit: limit)
@@ -157,13 +160,20 @@ extension SQLiteTrackingStore {
     static func insertMetrics(_ db: Database, runID: String, _ metrics: [Metric]) throws {
         guard !metrics.isEmpty else { return }
         let insert = try RawStatement(
-            db, sql: "INSERT OR IGNORE INTO metrics (run_uuid, key, step, timestamp, value, is_nan) VALUES (?, ?, ?, ?, ?, ?)"
+            db,
+            sql: """
+                INSERT OR IGNORE INTO metrics (run_uuid, key, step, timestamp, value, is_nan, model_id, dataset_name, dataset_digest)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
         )
         insert.bind(1, runID)
         // Only the newest value per key reaches latest_metrics: one upsert per key, not per row.
         var latest: [String: Metric] = [:]
         for metric in metrics {
             bindMetric(insert, metric, key: 2, step: 3, timestamp: 4, value: 5, isNaN: 6)
+            insert.bind(7, metric.modelID)
+            insert.bind(8, metric.datasetName)
+            insert.bind(9, metric.datasetDigest)
             try insert.step()
             if let current = latest[metric.key], !isNewer(metric, than: current) { continue }
             latest[metric.key] = metric

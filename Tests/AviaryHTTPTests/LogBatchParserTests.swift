@@ -10,7 +10,12 @@ struct LogBatchParserTests {
     /// What JSONDecoder makes of a body, in the same shape as the parser's result.
     func reference(_ json: String) throws -> (String?, [Metric], [AviaryTracking.Tag], [AviaryTracking.Tag]) {
         let body = try RequestDecoding.decode(LogBatchRequest.self, from: Data(json.utf8))
-        let metrics = (body.metrics ?? []).map { Metric(key: $0.key, value: $0.value.value, timestamp: $0.timestamp?.value ?? 0, step: $0.step?.value ?? 0) }
+        let metrics = (body.metrics ?? []).map {
+            Metric(
+                key: $0.key, value: $0.value.value, timestamp: $0.timestamp?.value ?? 0, step: $0.step?.value ?? 0,
+                modelID: $0.model_id.nonEmpty, datasetName: $0.dataset_name.nonEmpty, datasetDigest: $0.dataset_digest.nonEmpty
+            )
+        }
         return (body.run_id, metrics, (body.params ?? []).map(\.tag), (body.tags ?? []).map(\.tag))
     }
 
@@ -34,6 +39,7 @@ struct LogBatchParserTests {
         #"{"run_id": "x", "tags": [{"key": "uni", "value": "\u00e9\u4e2d\ud83d\udc26 direct é中🐦"}]}"#,
         #"{"run_id": "x", "tags": [{"key": "nul", "value": "a\u0000b"}, {"key": "empty"}]}"#,
         #"{"run_id": "x", "extra": {"nested": [1, 2.5, true, false, "s", {"deep": []}]}, "metrics": [{"key": "m", "value": 1, "timestamp": 1, "model_id": "m-1", "dataset_digest": "d"}]}"#,
+        #"{"run_id": "x", "metrics": [{"key": "m", "value": 1, "timestamp": 1, "model_id": "", "dataset_name": "eval"}]}"#,
     ])
     func agreesWithJSONDecoder(json: String) throws {
         try expectAgreement(json)

@@ -108,7 +108,10 @@ public struct TrackingController<Context: RequestContext>: Sendable {
         }
         routes.post("runs/log-metric") { request, _ in
             let body = try await RequestDecoding.decode(LogMetricRequest.self, from: request)
-            let metric = Metric(key: body.key, value: body.value.value, timestamp: body.timestamp.value, step: body.step?.value ?? 0)
+            let metric = Metric(
+                key: body.key, value: body.value.value, timestamp: body.timestamp.value, step: body.step?.value ?? 0,
+                modelID: body.model_id.nonEmpty, datasetName: body.dataset_name.nonEmpty, datasetDigest: body.dataset_digest.nonEmpty
+            )
             try await service.logBatch(runID: try runID(body.run_id, body.run_uuid), metrics: [metric], params: [], tags: [])
             return ResponseEncoding.empty()
         }

@@ -81,6 +81,7 @@ struct LogBatchParser {
         var value: Double?
         var timestamp: Int64?
         var step: Int64 = 0
+        var links: [Field: String] = [:]
         let ok = object { parser, field in
             switch field {
             case .key: key = parser.string(); return key != nil
@@ -90,11 +91,19 @@ struct LogBatchParser {
                 guard let parsed = parser.integer() else { return false }
                 step = parsed
                 return true
+            case .modelID, .datasetName, .datasetDigest:
+                guard let parsed = parser.string() else { return false }
+                if !parsed.isEmpty { links[field] = parsed }
+                return true
             default: return parser.skipValue()
             }
         }
         guard ok, let key, let value else { return nil }
-        return (Metric(key: key, value: value, timestamp: timestamp ?? 0, step: step), timestamp != nil)
+        let metric = Metric(
+            key: key, value: value, timestamp: timestamp ?? 0, step: step, modelID: links[.modelID],
+            datasetName: links[.datasetName], datasetDigest: links[.datasetDigest]
+        )
+        return (metric, timestamp != nil)
     }
 
     private mutating func keyValue() -> Tag? {
@@ -136,7 +145,7 @@ struct LogBatchParser {
 
     /// The field names this request uses; anything else is `.other` and skipped.
     private enum Field: CaseIterable {
-        case runID, metrics, params, tags, key, value, timestamp, step, other
+        case runID, metrics, params, tags, key, value, timestamp, step, modelID, datasetName, datasetDigest, other
 
         var name: [UInt8] {
             switch self {
@@ -148,6 +157,9 @@ struct LogBatchParser {
             case .value: Array("value".utf8)
             case .timestamp: Array("timestamp".utf8)
             case .step: Array("step".utf8)
+            case .modelID: Array("model_id".utf8)
+            case .datasetName: Array("dataset_name".utf8)
+            case .datasetDigest: Array("dataset_digest".utf8)
             case .other: []
             }
         }

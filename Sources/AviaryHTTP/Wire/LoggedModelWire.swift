@@ -32,7 +32,7 @@ struct WireLoggedModel: Encodable, Sendable {
             status: model.status.rawValue, status_message: model.statusMessage, model_type: model.modelType,
             source_run_id: model.sourceRunID, tags: model.tags.map(WireTag.init)
         )
-        data = Data(params: model.params.map(WireTag.init), metrics: [])
+        data = Data(params: model.params.map(WireTag.init), metrics: model.metrics.map(WireMetric.init))
     }
 }
 

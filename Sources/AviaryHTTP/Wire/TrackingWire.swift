@@ -21,18 +21,27 @@ struct WireMetric: Codable, Sendable {
     var value: WireDouble
     var timestamp: WireInt64?
     var step: WireInt64?
+    var model_id: String?
+    var dataset_name: String?
+    var dataset_digest: String?
 
     init(_ metric: Metric) {
         key = metric.key
         value = WireDouble(metric.value)
         timestamp = WireInt64(metric.timestamp)
         step = WireInt64(metric.step)
+        model_id = metric.modelID
+        dataset_name = metric.datasetName
+        dataset_digest = metric.datasetDigest
     }
 
     /// The metric; `timestamp` is required, as mlflow server requires it.
     func metric(field: String) throws -> Metric {
         guard let timestamp else { throw Self.missingTimestamp(field: field) }
-        return Metric(key: key, value: value.value, timestamp: timestamp.value, step: step?.value ?? 0)
+        return Metric(
+            key: key, value: value.value, timestamp: timestamp.value, step: step?.value ?? 0, modelID: model_id.nonEmpty,
+            datasetName: dataset_name.nonEmpty, datasetDigest: dataset_digest.nonEmpty
+        )
     }
 
     static func missingTimestamp(field: String) -> AviaryError {
@@ -192,6 +201,9 @@ struct LogMetricRequest: Decodable {
     var value: WireDouble
     var timestamp: WireInt64
     var step: WireInt64?
+    var model_id: String?
+    var dataset_name: String?
+    var dataset_digest: String?
 }
 
 struct KeyValueRequest: Decodable {
@@ -228,4 +240,9 @@ struct MetricHistoryRequest: Decodable {
     var metric_key: String
     var max_results: WireInt64?
     var page_token: String?
+}
+
+extension Optional<String> {
+    /// `nil` for a missing or empty string: protobuf's JSON mapping sends "" for unset fields.
+    var nonEmpty: String? { self.flatMap { $0.isEmpty ? nil : $0 } }
 }

@@ -14,11 +14,13 @@ public struct LoggedModel: Sendable, Equatable {
     public var sourceRunID: String
     public var tags: [Tag]
     public var params: [Tag]
+    /// Every metric value logged against this model.
+    public var metrics: [Metric]
 
     public init(
         id: String, experimentID: String, name: String, artifactURI: String, creationTimestamp: Int64,
         lastUpdatedTimestamp: Int64, status: LoggedModelStatus, statusMessage: String, modelType: String,
-        sourceRunID: String, tags: [Tag], params: [Tag]
+        sourceRunID: String, tags: [Tag], params: [Tag], metrics: [Metric] = []
     ) {
         self.id = id
         self.experimentID = experimentID
@@ -32,6 +34,7 @@ public struct LoggedModel: Sendable, Equatable {
         self.sourceRunID = sourceRunID
         self.tags = tags
         self.params = params
+        self.metrics = metrics
     }
 }
 
