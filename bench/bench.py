@@ -9,6 +9,8 @@ with a fresh temporary data directory, measures it, and stops it again:
   3. log-batch    requests/s and metrics/s, 8 keep-alive clients, 100 metrics each
   4. runs/create  runs created/s, 8 keep-alive clients
   5. runs/search  p50/p95 latency of one filtered, ordered search over N seeded runs
+  6. registry     p50/p95 latency of GET model-versions/search (name + tag filter) over
+                  N seeded model versions in 10 registered models
 
 Results go to bench/results/<server>.json and a markdown table to stdout and
 bench/results/summary.md. Load comes from `wrk` (a separate process) when installed,
@@ -35,12 +37,18 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
 WRK_DIR = BENCH_DIR / "wrk"
 API = "/api/2.0/mlflow"
 SEARCH_FILTER = "metrics.m > 0.5 AND params.p = 'v3' AND tags.t = 't7'"
+REGISTRY_MODELS = 10                      # bench-model-0 .. bench-model-9
+REGISTRY_MODEL = "bench-model-7"          # the model the timed search asks for
+REGISTRY_TAG_EVERY = 10                   # versions 10, 20, 30, ... of each model get the tag
+REGISTRY_FILTER = f"name = '{REGISTRY_MODEL}' AND tags.validated = 'true'"
+REGISTRY_MAX_RESULTS = 100
 WRK_INSTALL_HINT = "apt-get update && apt-get install -y wrk"
 
 
@@ -460,11 +468,134 @@ def measure_search(client: Client, experiment_id: str, runs: list[tuple], warmup
             "correct": got_ids == expected_ids}
 
 
+# --------------------------------------------------------------- registry
+
+
+def registry_post(client: Client, path: str, payload: dict) -> dict:
+    """POST that reports the exact request and response when the server refuses it."""
+    body = json.dumps(payload)
+    status, data = client.raw("POST", API + path, body.encode())
+    if status != 200:
+        raise RuntimeError(f"POST {API}{path} {body} -> {status}: {data[:1000]!r}")
+    return json.loads(data) if data else {}
+
+
+def _registry_chunk(task):
+    """Creates versions [start, end) round-robin over the models; tags every 10th of each.
+
+    Returns (model, version, tagged) per version, with the version number the server gave.
+    """
+    global _seed_client
+    port, run_id, start, end = task
+    if _seed_client is None or _seed_client.port != port:
+        _seed_client = Client(port, timeout=120)
+    c = _seed_client
+    out = []
+    for i in range(start, end):
+        name = f"bench-model-{i % REGISTRY_MODELS}"
+        mv = registry_post(c, "/model-versions/create",
+                           {"name": name, "source": f"runs:/{run_id}/model", "run_id": run_id}
+                           )["model_version"]
+        version = str(mv["version"])
+        tagged = int(version) % REGISTRY_TAG_EVERY == 0
+        if tagged:
+            registry_post(c, "/model-versions/set-tag", {"name": name, "version": version,
+                                                        "key": "validated", "value": "true"})
+        out.append((name, int(version), tagged))
+    return out
+
+
+def seed_registry(port: int, client: Client, n: int, concurrency: int) -> list[tuple]:
+    """One run in experiment 0, 10 registered models, then n versions from `concurrency`
+    client processes. Returns (model, version, tagged) for every version created."""
+    run_id = registry_post(client, "/runs/create",
+                           {"experiment_id": "0", "start_time": int(time.time() * 1000)}
+                           )["run"]["info"]["run_id"]
+    for m in range(REGISTRY_MODELS):
+        registry_post(client, "/registered-models/create", {"name": f"bench-model-{m}"})
+    chunk = 100
+    tasks = [(port, run_id, s, min(n, s + chunk)) for s in range(0, n, chunk)]
+    ctx = multiprocessing.get_context("fork")
+    versions: list[tuple] = []
+    t0 = last = time.perf_counter()
+    with ctx.Pool(concurrency) as pool:
+        for part in pool.imap_unordered(_registry_chunk, tasks):
+            versions.extend(part)
+            now = time.perf_counter()
+            if now - last > 10 or len(versions) == n:
+                log(f"  seeded {len(versions)}/{n} model versions "
+                    f"({len(versions) / (now - t0):.0f} versions/s)")
+                last = now
+    return versions
+
+
+def check_registry_seed(versions: list[tuple]) -> list[str]:
+    """Each model's version numbers must be exactly 1..k (the server numbers them)."""
+    per_model: dict[str, list[int]] = {}
+    for name, v, _ in versions:
+        per_model.setdefault(name, []).append(v)
+    problems = []
+    for name, vs in sorted(per_model.items()):
+        if sorted(vs) != list(range(1, len(vs) + 1)):
+            dups = len(vs) - len(set(vs))
+            problems.append(f"registry seeding: {name} got version numbers that are not "
+                            f"1..{len(vs)} ({dups} duplicates, min {min(vs)}, max {max(vs)})")
+    return problems
+
+
+def measure_registry_search(client: Client, versions: list[tuple], warmups: int,
+                            samples: int) -> dict:
+    # Encoded as the MLflow Python client (requests) encodes it: spaces become '+'.
+    path = (API + "/model-versions/search?" +
+            urllib.parse.urlencode({"filter": REGISTRY_FILTER,
+                                    "max_results": REGISTRY_MAX_RESULTS}))
+    expected = {v for name, v, tagged in versions if name == REGISTRY_MODEL and tagged}
+    times, result = [], None
+    for i in range(warmups + samples):
+        t = time.perf_counter()
+        status, data = client.raw("GET", path)
+        elapsed = time.perf_counter() - t
+        if status != 200:
+            raise RuntimeError(f"GET {path} -> {status}: {data[:1000]!r}")
+        if i >= warmups:
+            times.append(elapsed)
+        result = data
+    doc = json.loads(result)
+    got = doc.get("model_versions", [])
+    got_versions = []
+    wrong = []
+    for mv in got:
+        tags = {t.get("key"): t.get("value") for t in mv.get("tags", [])}
+        if mv.get("name") != REGISTRY_MODEL or tags.get("validated") != "true":
+            wrong.append(f"{mv.get('name')} v{mv.get('version')} tags={tags}")
+        try:
+            got_versions.append(int(mv.get("version")))
+        except (TypeError, ValueError):
+            wrong.append(f"version {mv.get('version')!r} is not a number")
+    want_count = min(len(expected), REGISTRY_MAX_RESULTS)
+    distinct = len(set(got_versions)) == len(got_versions)
+    if len(expected) <= REGISTRY_MAX_RESULTS:
+        same_set = set(got_versions) == expected
+    else:
+        same_set = set(got_versions) <= expected
+    correct = not wrong and distinct and same_set and len(got) == want_count
+    times.sort()
+    return {"n_versions": len(versions), "models": REGISTRY_MODELS, "filter": REGISTRY_FILTER,
+            "request": f"GET {path}", "samples": samples, "warmups": warmups,
+            "p50_ms": percentile(times, 50) * 1000, "p95_ms": percentile(times, 95) * 1000,
+            "min_ms": times[0] * 1000, "max_ms": times[-1] * 1000,
+            "result_count": len(got), "expected_matches": len(expected),
+            "next_page_token": doc.get("next_page_token"),
+            "wrong_results": wrong[:10], "correct": correct}
+
+
 # ------------------------------------------------------------------- one server
 
 
 def bench_server(kind: str, binary: str, opts) -> dict:
     n_search = opts.search_runs if kind == "aviary" else opts.mlflow_search_runs
+    n_registry = (opts.registry_versions if kind == "aviary"
+                  else opts.mlflow_registry_versions)
     result: dict = {
         "server": kind, "binary": binary, "version": binary_version(binary),
         "machine": machine_info(),
@@ -474,6 +605,7 @@ def bench_server(kind: str, binary: str, opts) -> dict:
                      "load_client": "wrk" if opts.use_wrk else "python",
                      "metrics_per_request": opts.metrics_per_request,
                      "search_runs": n_search, "search_samples": opts.search_samples,
+                     "registry_versions": n_registry,
                      "seed_concurrency": opts.seed_concurrency},
     }
     if kind == "mlflow":
@@ -542,8 +674,28 @@ def bench_server(kind: str, binary: str, opts) -> dict:
                 f"p95 {search['p95_ms']:.2f} ms, {search['result_count']} results "
                 f"(expected {min(100, search['expected_matches'])}, "
                 f"correct order: {search['correct']})")
+
+        # 6. model-versions/search over N versions in 10 registered models.
+        seed_problems: list[str] = []
+        if n_registry > 0:
+            log(f"{kind}: seeding {n_registry} model versions with "
+                f"{opts.seed_concurrency} clients")
+            t0 = time.perf_counter()
+            versions = seed_registry(port, client, n_registry, opts.seed_concurrency)
+            seed_s = time.perf_counter() - t0
+            seed_problems = check_registry_seed(versions)
+            reg = measure_registry_search(client, versions, 3, opts.search_samples)
+            reg["seed_s"] = seed_s
+            reg["seed_versions_per_s"] = n_registry / seed_s
+            reg["tags_set"] = sum(1 for _, _, tagged in versions if tagged)
+            result["registry"] = reg
+            log(f"{kind}: model-versions/search over {n_registry} versions: "
+                f"p50 {reg['p50_ms']:.2f} ms, p95 {reg['p95_ms']:.2f} ms, "
+                f"{reg['result_count']} results (expected "
+                f"{min(REGISTRY_MAX_RESULTS, reg['expected_matches'])}, "
+                f"valid: {reg['correct']}); seeding {reg['seed_versions_per_s']:.0f} versions/s")
         client.close()
-        problems = []
+        problems = list(seed_problems)
         for key in ("log_batch", "runs_create"):
             if result[key]["non200"] or result[key]["socket_errors"]:
                 problems.append(f"{key}: {result[key]['non200']} non-200, "
@@ -551,6 +703,13 @@ def bench_server(kind: str, binary: str, opts) -> dict:
                                 f"{result[key]['first_error']}")
         if "search" in result and not result["search"]["correct"]:
             problems.append("search: results differ from the seeded data")
+        if "registry" in result and not result["registry"]["correct"]:
+            reg = result["registry"]
+            problems.append(f"registry: model-versions/search returned {reg['result_count']} "
+                            f"versions, expected {min(REGISTRY_MAX_RESULTS, reg['expected_matches'])}"
+                            f" all named {REGISTRY_MODEL} with tag validated=true"
+                            + (f"; wrong: {reg['wrong_results'][:3]}" if reg["wrong_results"]
+                               else ""))
         result["valid"] = not problems
         result["problems"] = problems
     except Exception as e:  # noqa: BLE001 - recorded in the results, run goes on
@@ -638,6 +797,13 @@ def summary_markdown(results: dict[str, dict], opts) -> str:
         ("runs/search results match seeded data", ("search", "correct"), None),
         ("seeding runs/s (create + log-batch, "
          f"{opts.seed_concurrency} clients)", ("search", "seed_runs_per_s"), 0),
+        ("registry N model versions seeded (10 models)", ("registry", "n_versions"), 0),
+        ("model-versions/search p50 (ms, lower is better)", ("registry", "p50_ms"), 2),
+        ("model-versions/search p95 (ms, lower is better)", ("registry", "p95_ms"), 2),
+        ("model-versions/search result count", ("registry", "result_count"), 0),
+        ("model-versions/search results valid", ("registry", "correct"), None),
+        (f"seeding model versions/s (create + tag every {REGISTRY_TAG_EVERY}th, "
+         f"{opts.seed_concurrency} clients)", ("registry", "seed_versions_per_s"), 0),
     ]
     av, ml = results.get("aviary"), results.get("mlflow")
 
@@ -655,7 +821,7 @@ def summary_markdown(results: dict[str, dict], opts) -> str:
         ratio = "—"
         if (isinstance(a, (int, float)) and isinstance(m, (int, float))
                 and not isinstance(a, bool) and m and "non-200" not in label
-                and "N runs" not in label and "count" not in label):
+                and "seeded" not in label and "count" not in label):
             ratio = f"{a / m:.3g}×"
         lines.append(f"| {label} | {fmt(a, digits)} | {fmt(m, digits)} | {ratio} |")
 
@@ -664,9 +830,13 @@ def summary_markdown(results: dict[str, dict], opts) -> str:
              f"load generator share the cores.",
              f"Load: {'wrk -t %d' % opts.threads if opts.use_wrk else 'Python http.client'} "
              f"-c {opts.connections}, {opts.duration:g} s measured after a {opts.warmup:g} s "
-             f"warm-up; search: {opts.search_samples} sequential samples after 3 warm-ups."]
+             f"warm-up; search: {opts.search_samples} sequential samples after 3 warm-ups.",
+             f"model-versions/search: GET with filter `{REGISTRY_FILTER}`, max_results="
+             f"{REGISTRY_MAX_RESULTS}; every {REGISTRY_TAG_EVERY}th version of each model is "
+             f"tagged, so about N/{REGISTRY_MODELS * REGISTRY_TAG_EVERY} versions match."]
     for name, r in results.items():
         n = get(r, "settings", "search_runs")
+        nreg = get(r, "settings", "registry_versions")
         extra = f", --workers {opts.mlflow_workers}" if name == "mlflow" else ""
         for k, v in (get(r, "settings", "env") or {}).items():
             extra += f", {k}={v}"
@@ -676,7 +846,7 @@ def summary_markdown(results: dict[str, dict], opts) -> str:
                          f"the CPU in use by other processes): figures are noisy.")
         if "version" in r:
             notes.append(f"{name}: `{r['binary']}` (`{r['version']}`){extra}, "
-                         f"search N = {n}.")
+                         f"search N = {n}, registry N = {nreg}.")
         if r.get("error"):
             notes.append(f"**{name} failed:** {r['error'].splitlines()[0]}")
         for p in r.get("problems", []):
@@ -685,6 +855,10 @@ def summary_markdown(results: dict[str, dict], opts) -> str:
             and get(av, "search", "n_runs") != get(ml, "search", "n_runs")):
         notes.append("Search N differs between the servers, so the search ratio is not "
                      "like for like (it flatters the server with the smaller N).")
+    if (get(av, "registry") and get(ml, "registry")
+            and get(av, "registry", "n_versions") != get(ml, "registry", "n_versions")):
+        notes.append("Registry N differs between the servers, so the model-versions/search "
+                     "ratio is not like for like.")
     return "\n".join(lines) + "\n\n" + "\n".join(f"- {n}" for n in notes) + "\n"
 
 
@@ -711,9 +885,16 @@ def parse_args(argv=None):
                    help="runs seeded for the aviary search test (100000; 0 skips)")
     p.add_argument("--mlflow-search-runs", type=int, default=2_000,
                    help="runs seeded for the mlflow search test (2000; 0 skips)")
-    p.add_argument("--search-samples", type=int, default=30, help="timed searches (30)")
+    p.add_argument("--search-samples", type=int, default=30,
+                   help="timed searches, runs/search and model-versions/search (30)")
+    p.add_argument("--registry-versions", type=int, default=10_000, metavar="N",
+                   help="model versions seeded for the aviary registry test (10000; 0 skips)")
+    p.add_argument("--mlflow-registry-versions", type=int, default=None, metavar="N",
+                   help="model versions seeded for the mlflow registry test "
+                        "(default: the same as --registry-versions; 0 skips)")
     p.add_argument("--seed-concurrency", type=int, default=8,
-                   help="client processes used to seed the search runs (8)")
+                   help="client processes used to seed the search runs and the "
+                        "model versions (8)")
     p.add_argument("--mlflow-workers", type=int, default=4,
                    help="mlflow server --workers (4, mlflow's own default; also its fastest "
                         "setting on 2 cores)")
@@ -741,6 +922,10 @@ def parse_args(argv=None):
             p.error(f"environment setting {e!r} is not KEY=VALUE")
     if opts.search_samples < 1:
         p.error("--search-samples must be at least 1")
+    if opts.mlflow_registry_versions is None:
+        opts.mlflow_registry_versions = opts.registry_versions
+    if opts.registry_versions < 0 or opts.mlflow_registry_versions < 0:
+        p.error("registry versions must be 0 or more")
     return opts
 
 

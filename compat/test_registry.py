@@ -186,6 +186,14 @@ def test_search_model_versions_filters(client, run_with_model, experiment_id):
     assert [v.version for v in newest] == ["4", "3"]
     in_runs = client.search_model_versions(f"run_id IN ('{run_with_model.info.run_id}') AND name = '{name}'")
     assert sorted(v.version for v in in_runs) == ["1", "2", "3"]
+    seen, token = [], None
+    while True:
+        page = client.search_model_versions(f"name = '{name}'", max_results=3, order_by=["version_number ASC"], page_token=token)
+        seen += [v.version for v in page]
+        token = page.token
+        if not token:
+            break
+    assert seen == ["1", "2", "3", "4"]
 
 
 def test_registry_errors(client, run_with_model):

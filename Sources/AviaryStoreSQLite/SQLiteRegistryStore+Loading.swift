@@ -63,6 +63,52 @@ extension SQLiteRegistryStore {
         )
     }
 
+    /// Loads many versions, in the order given, with three queries per chunk rather than three
+    /// per version (a search page holds up to 200,000).
+    static func loadVersions(_ db: Database, _ keys: [(name: String, version: Int64)]) throws -> [ModelVersion] {
+        var loaded: [String: ModelVersion] = [:]
+        func id(_ name: String, _ version: Int64) -> String { "\(version)/\(name)" }
+        var start = 0
+        while start < keys.count {
+            let chunk = keys[start..<min(start + 400, keys.count)]
+            start += chunk.count
+            let pairs = Array(repeating: "(?, ?)", count: chunk.count).joined(separator: ", ")
+            let arguments = StatementArguments(chunk.flatMap { [$0.name, $0.version] as [(any DatabaseValueConvertible)?] })
+            var tags: [String: [Tag]] = [:]
+            for row in try Row.fetchAll(
+                db, sql: "SELECT name, version, key, value FROM model_version_tags WHERE (name, version) IN (VALUES \(pairs)) ORDER BY key",
+                arguments: arguments
+            ) {
+                tags[id(row[0], row[1]), default: []].append(Tag(key: row[2], value: row.storedText(3)))
+            }
+            var aliases: [String: [String]] = [:]
+            for row in try Row.fetchAll(
+                db, sql: "SELECT name, version, alias FROM registered_model_aliases WHERE (name, version) IN (VALUES \(pairs)) ORDER BY alias",
+                arguments: arguments
+            ) {
+                aliases[id(row[0], row[1]), default: []].append(row[2])
+            }
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT name, version, creation_time, last_updated_time, user_id, current_stage, description, source, run_id,
+                           run_link, model_id, storage_location
+                    FROM model_versions WHERE (name, version) IN (VALUES \(pairs))
+                    """,
+                arguments: arguments
+            ) {
+                let key = id(row[0], row[1])
+                loaded[key] = ModelVersion(
+                    name: row[0], version: row[1], creationTimestamp: row[2], lastUpdatedTimestamp: row[3], userID: row[4],
+                    currentStage: ModelStage(rawValue: row[5]) ?? .none, description: row.storedText(6), source: row[7],
+                    runID: row[8], runLink: row[9], tags: tags[key] ?? [], aliases: aliases[key] ?? [], modelID: row[10],
+                    storageLocation: row[11] ?? row[7]
+                )
+            }
+        }
+        return keys.compactMap { loaded[id($0.name, $0.version)] }
+    }
+
     static func loadVersion(_ db: Database, _ name: String, _ version: Int64) throws -> ModelVersion {
         guard let row = try Row.fetchOne(
             db,

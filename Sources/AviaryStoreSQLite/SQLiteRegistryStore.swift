@@ -170,9 +170,8 @@ public struct SQLiteRegistryStore: RegistryStore {
     public func searchModelVersions(_ query: RegistryQuery) async throws -> Page<ModelVersion> {
         let statement = RegistrySearchSQL(modelVersions: query)
         return try await writer.read { db in
-            let rows = try Row.fetchAll(db, sql: statement.sql, arguments: statement.arguments)
-            let versions = try rows.map { try Self.loadVersion(db, $0[0], $0[1]) }
-            return Page(fetched: versions, offset: query.page.offset, limit: query.maxResults)
+            let keys = try Row.fetchAll(db, sql: statement.sql, arguments: statement.arguments).map { (name: $0[0] as String, version: $0[1] as Int64) }
+            return Page(fetched: try Self.loadVersions(db, keys), offset: query.page.offset, limit: query.maxResults)
         }
     }
 
