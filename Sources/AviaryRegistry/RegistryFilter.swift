@@ -14,18 +14,10 @@ public enum RegistrySearchKey: Sendable, Equatable, Hashable {
     var isNumeric: Bool { self == .versionNumber || self == .creationTimestamp || self == .lastUpdatedTimestamp }
 }
 
-/// One checked comparison of a registry search.
-public struct RegistryComparison: Sendable, Equatable {
-    public var key: RegistrySearchKey
-    public var op: ComparisonOperator
-    public var value: FilterValue
-}
-
-/// One checked ordering term of a registry search.
-public struct RegistryOrder: Sendable, Equatable {
-    public var key: RegistrySearchKey
-    public var ascending: Bool
-}
+/// A comparison of a registry search.
+public typealias RegistryComparison = SearchComparison<RegistrySearchKey>
+/// An ordering term of a registry search.
+public typealias RegistryOrder = SearchOrder<RegistrySearchKey>
 
 /// Parses `filter` and `order_by` of `registered-models/search` and `model-versions/search`,
 /// with the fields `mlflow.utils.search_utils.SearchModelUtils` and `SearchModelVersionUtils` allow.

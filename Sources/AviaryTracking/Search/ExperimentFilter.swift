@@ -32,19 +32,6 @@ public enum ExperimentSearchKey: Sendable, Equatable {
     }
 }
 
-/// One checked comparison of an experiment search.
-public struct ExperimentComparison: Sendable, Equatable {
-    public var key: ExperimentSearchKey
-    public var op: ComparisonOperator
-    public var value: FilterValue
-}
-
-/// One checked ordering term of an experiment search.
-public struct ExperimentOrder: Sendable, Equatable {
-    public var key: ExperimentSearchKey
-    public var ascending: Bool
-}
-
 /// Parses and checks `filter` and `order_by` of `experiments/search`.
 public enum ExperimentFilter {
     /// Parses an experiment filter string such as `name LIKE 'prod-%' AND tags.team = 'ml'`.

@@ -1,18 +1,5 @@
 import AviaryCore
 
-/// One checked comparison of a run search.
-public struct RunComparison: Sendable, Equatable {
-    public var key: RunSearchKey
-    public var op: ComparisonOperator
-    public var value: FilterValue
-}
-
-/// One checked ordering term of a run search.
-public struct RunOrder: Sendable, Equatable {
-    public var key: RunSearchKey
-    public var ascending: Bool
-}
-
 /// Parses and checks `filter` and `order_by` of `runs/search` against MLflow's rules: metrics
 /// and numeric attributes compare with numbers, everything else with quoted strings.
 ///
