@@ -115,8 +115,8 @@ public struct RegistryService: Sendable {
         try Self.validateModelName(name)
         try ModelSource.validate(source, artifactRoot: artifactRoot)
         try Self.validateTags(tags)
-        var runID = runID.flatMap { $0.isEmpty ? nil : $0 } ?? ""
-        var modelID = modelID.flatMap { $0.isEmpty ? nil : $0 }
+        var runID = runID.nonEmpty ?? ""
+        var modelID = modelID.nonEmpty
         let storageLocation: String
         if let sourceRun = Self.runID(fromRunsURI: source) {
             guard sourceRun == runID else {
@@ -220,7 +220,7 @@ public struct RegistryService: Sendable {
     static func runID(fromRunsURI source: String) -> String? {
         guard source.hasPrefix("runs:/") else { return nil }
         let id = source.dropFirst("runs:/".count).split(separator: "/").first.map(String.init)
-        return id.flatMap { $0.isEmpty ? nil : $0 }
+        return id.nonEmpty
     }
 
     static func validateModelName(_ name: String, field: String = "name") throws {

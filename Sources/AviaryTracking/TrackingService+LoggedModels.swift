@@ -12,7 +12,7 @@ extension TrackingService {
         for param in params { try Validation.validateKey(param.key, kind: "param", field: "params.key") }
         return try await store.createLoggedModel(NewLoggedModel(
             id: "m-" + Identifiers.newRunID(), experimentID: experimentID,
-            name: name.flatMap { $0.isEmpty ? nil : $0 } ?? RunNameGenerator.generate(),
+            name: name.nonEmpty ?? RunNameGenerator.generate(),
             modelType: modelType ?? "", sourceRunID: sourceRunID ?? "", tags: Self.truncated(tags), params: params,
             now: Clock.nowMillis()
         ))

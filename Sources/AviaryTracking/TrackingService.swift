@@ -30,7 +30,7 @@ public struct TrackingService: Sendable {
         try Self.validateExperimentName(name)
         try Self.validateTags(tags, field: "tags")
         return try await store.createExperiment(
-            name: name, artifactLocation: artifactLocation?.isEmpty == true ? nil : artifactLocation,
+            name: name, artifactLocation: artifactLocation.nonEmpty,
             tags: Self.truncated(tags), now: Clock.nowMillis()
         )
     }
@@ -92,7 +92,7 @@ public struct TrackingService: Sendable {
         try Self.validateTags(tags, field: "tags")
         var tags = tags
         let tagName = tags.last(where: { $0.key == RunInfo.runNameTag })?.value
-        let requestedName = runName?.isEmpty == false ? runName : nil
+        let requestedName = runName.nonEmpty
         if let requestedName, let tagName, requestedName != tagName {
             throw AviaryError.invalid(
                 "Both 'run_name' argument and '\(RunInfo.runNameTag)' tag are specified, but with different values (run_name='\(requestedName)', \(RunInfo.runNameTag)='\(tagName)')."
@@ -101,7 +101,7 @@ public struct TrackingService: Sendable {
         let name = requestedName ?? tagName ?? RunNameGenerator.generate()
         if tagName == nil { tags.append(Tag(key: RunInfo.runNameTag, value: name)) }
         tags = Self.truncated(tags)
-        let experimentID = experimentID.flatMap { $0.isEmpty ? nil : $0 } ?? Experiment.defaultID
+        let experimentID = experimentID.nonEmpty ?? Experiment.defaultID
         return try await store.createRun(
             NewRun(
                 id: Identifiers.newRunID(), experimentID: experimentID, userID: userID ?? "",
@@ -115,7 +115,7 @@ public struct TrackingService: Sendable {
     }
 
     public func updateRun(id: String, status: RunStatus?, endTime: Int64?, runName: String?) async throws -> RunInfo {
-        try await store.updateRun(id: id, status: status, endTime: endTime, runName: runName?.isEmpty == true ? nil : runName)
+        try await store.updateRun(id: id, status: status, endTime: endTime, runName: runName.nonEmpty)
     }
 
     public func deleteRun(id: String) async throws {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import AviaryCore
 import Foundation
 
 /// `aviary models show NAME[@ALIAS|/VERSION]`.
@@ -127,8 +128,4 @@ func printJSON(_ object: Any) {
     if let data = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys]) {
         print(String(decoding: data, as: UTF8.self))
     }
-}
-
-extension String {
-    var nonEmpty: String? { isEmpty ? nil : self }
 }

@@ -17,19 +17,11 @@ public struct LineageController<Context: RequestContext>: Sendable {
         let routes = RouteTable<Context>()
         let service = service
         routes.get("models/:name/versions/:version/lineage") { _, context in
-            let name = try Self.parameter("name", context)
-            let version = try Self.parameter("version", context)
+            let name = try context.parameters.decoded("name")
+            let version = try context.parameters.decoded("version")
             return try ResponseEncoding.json(WireLineage(try await service.lineage(name, version: version)))
         }
         return routes.collection()
-    }
-
-    /// A path parameter, percent-decoded once (model names may hold spaces and other characters).
-    static func parameter(_ name: String, _ context: Context) throws -> String {
-        guard let raw = context.parameters.get(name), let decoded = raw.removingPercentEncoding else {
-            throw AviaryError.invalid("Path parameter '\(name)' is missing or badly percent-encoded")
-        }
-        return decoded
     }
 }
 

@@ -48,10 +48,7 @@ public struct LoggedModelController<Context: RequestContext>: Sendable {
             return ResponseEncoding.empty()
         }
         routes.delete("logged-models/:model_id/tags/:tag_key") { _, context in
-            guard let key = context.parameters.get("tag_key")?.removingPercentEncoding else {
-                throw AviaryError.invalid("Path parameter 'tag_key' is missing or badly percent-encoded")
-            }
-            try await service.deleteLoggedModelTag(id: try Self.modelID(context), key: key)
+            try await service.deleteLoggedModelTag(id: try Self.modelID(context), key: try context.parameters.decoded("tag_key"))
             return ResponseEncoding.empty()
         }
         routes.post("logged-models/:model_id/params") { request, context in
@@ -69,10 +66,7 @@ public struct LoggedModelController<Context: RequestContext>: Sendable {
     }
 
     static func modelID(_ context: Context) throws -> String {
-        guard let id = context.parameters.get("model_id"), !id.isEmpty else {
-            throw AviaryError.invalid("Path parameter 'model_id' is missing")
-        }
-        return id
+        try context.parameters.decoded("model_id")
     }
 }
 

@@ -241,8 +241,3 @@ struct MetricHistoryRequest: Decodable {
     var max_results: WireInt64?
     var page_token: String?
 }
-
-extension Optional<String> {
-    /// `nil` for a missing or empty string: protobuf's JSON mapping sends "" for unset fields.
-    var nonEmpty: String? { self.flatMap { $0.isEmpty ? nil : $0 } }
-}
