@@ -42,6 +42,7 @@ public enum RegistryFilter {
         }
     }
 
+    /// Parses a filter; fields outside the target's set are INVALID_PARAMETER_VALUE.
     public static func parse(_ filter: String, for target: Target) throws -> [RegistryComparison] {
         try FilterParser.parseFilter(filter).map { raw in
             let key = try resolve(entity: raw.entity, key: raw.key, source: filter)
@@ -59,6 +60,7 @@ public enum RegistryFilter {
         }
     }
 
+    /// Parses order_by terms (`name DESC`, `version_number`…); duplicates are refused.
     public static func parseOrder(_ terms: [String], for target: Target) throws -> [RegistryOrder] {
         let orders = try terms.map { term in
             let raw = try FilterParser.parseOrderTerm(term)

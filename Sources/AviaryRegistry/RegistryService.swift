@@ -29,33 +29,39 @@ public struct RegistryService: Sendable {
 
     // MARK: Registered models
 
+    /// Creates an empty registered model; RESOURCE_ALREADY_EXISTS if the name is taken.
     public func createRegisteredModel(name: String, description: String?, tags: [Tag]) async throws -> RegisteredModel {
         try Self.validateModelName(name)
         try Self.validateTags(tags)
         return try await store.createRegisteredModel(name: name, description: description ?? "", tags: tags, now: Clock.nowMillis())
     }
 
+    /// The model with its tags, aliases and newest version per stage.
     public func registeredModel(named name: String) async throws -> RegisteredModel {
         try Self.validateModelName(name)
         return try await store.registeredModel(named: name)
     }
 
+    /// Renames a model; its versions, tags and aliases follow.
     public func renameRegisteredModel(_ name: String, to newName: String) async throws -> RegisteredModel {
         try Self.validateModelName(name)
         try Self.validateModelName(newName, field: "new_name")
         return try await store.renameRegisteredModel(name, to: newName, now: Clock.nowMillis())
     }
 
+    /// Replaces the model's description.
     public func updateRegisteredModel(_ name: String, description: String?) async throws -> RegisteredModel {
         try Self.validateModelName(name)
         return try await store.updateRegisteredModel(name, description: description ?? "", now: Clock.nowMillis())
     }
 
+    /// Deletes a model with all its versions, tags and aliases.
     public func deleteRegisteredModel(_ name: String) async throws {
         try Self.validateModelName(name)
         try await store.deleteRegisteredModel(name)
     }
 
+    /// Searches models by name and tags (MLflow's grammar), ordered by name unless told otherwise.
     public func searchRegisteredModels(filter: String?, orderBy: [String], maxResults: Int64?, pageToken: String?) async throws -> Page<RegisteredModel> {
         let limits = Self.registeredModelResults
         return try await store.searchRegisteredModels(RegistryQuery(
@@ -76,12 +82,14 @@ public struct RegistryService: Sendable {
         return model.latestVersions.filter { wanted.isEmpty || wanted.contains($0.currentStage) }
     }
 
+    /// Sets (or replaces) a tag on a model.
     public func setRegisteredModelTag(_ name: String, _ tag: Tag) async throws {
         try Self.validateModelName(name)
         try Self.validateTags([tag])
         try await store.setRegisteredModelTag(name, tag, now: Clock.nowMillis())
     }
 
+    /// Removes a tag from a model.
     public func deleteRegisteredModelTag(_ name: String, key: String) async throws {
         try Self.validateModelName(name)
         try await store.deleteRegisteredModelTag(name, key: key)
@@ -96,12 +104,14 @@ public struct RegistryService: Sendable {
         try await store.setAlias(name, alias: alias, version: try Self.versionNumber(version), now: Clock.nowMillis())
     }
 
+    /// Removes an alias; the version it pointed at stays.
     public func deleteAlias(_ name: String, alias: String) async throws {
         try Self.validateModelName(name)
         try Self.validateAlias(alias)
         try await store.deleteAlias(name, alias: alias)
     }
 
+    /// The version an alias points at; INVALID_PARAMETER_VALUE for an unknown alias (as mlflow server).
     public func modelVersion(_ name: String, alias: String) async throws -> ModelVersion {
         try Self.validateModelName(name)
         return try await store.modelVersion(name, alias: alias)
@@ -109,6 +119,10 @@ public struct RegistryService: Sendable {
 
     // MARK: Model versions
 
+    /// Registers the next version of a model from `source`.
+    ///
+    /// A `runs:/RUN/PATH` source must name `runID`; a `models:/m-…` source takes its run and
+    /// model id from the logged model. Either is resolved to the concrete storage location.
     public func createModelVersion(
         name: String, source: String, runID: String?, runLink: String?, description: String?, tags: [Tag], modelID: String?
     ) async throws -> ModelVersion {
@@ -140,21 +154,25 @@ public struct RegistryService: Sendable {
         ))
     }
 
+    /// One version; RESOURCE_DOES_NOT_EXIST if the model or version is missing.
     public func modelVersion(_ name: String, version: String) async throws -> ModelVersion {
         try Self.validateModelName(name)
         return try await store.modelVersion(name, version: try Self.versionNumber(version))
     }
 
+    /// Replaces a version's description.
     public func updateModelVersion(_ name: String, version: String, description: String?) async throws -> ModelVersion {
         try Self.validateModelName(name)
         return try await store.updateModelVersion(name, version: try Self.versionNumber(version), description: description ?? "", now: Clock.nowMillis())
     }
 
+    /// Deletes a version and the aliases pointing at it; its number is not reused.
     public func deleteModelVersion(_ name: String, version: String) async throws {
         try Self.validateModelName(name)
         try await store.deleteModelVersion(name, version: try Self.versionNumber(version))
     }
 
+    /// Searches versions by name, version_number, run_id, source_path and tags; newest-updated first by default.
     public func searchModelVersions(filter: String?, orderBy: [String], maxResults: Int64?, pageToken: String?) async throws -> Page<ModelVersion> {
         let limits = Self.modelVersionResults
         return try await store.searchModelVersions(RegistryQuery(
@@ -165,6 +183,7 @@ public struct RegistryService: Sendable {
         ))
     }
 
+    /// Moves a version to a stage (None, Staging, Production, Archived; any case).
     public func transitionStage(_ name: String, version: String, stage: String, archiveExistingVersions: Bool) async throws -> ModelVersion {
         try Self.validateModelName(name)
         guard let target = ModelStage(name: stage) else { throw Self.invalidStage(stage) }
@@ -173,12 +192,14 @@ public struct RegistryService: Sendable {
         )
     }
 
+    /// Sets (or replaces) a tag on a version.
     public func setModelVersionTag(_ name: String, version: String, _ tag: Tag) async throws {
         try Self.validateModelName(name)
         try Self.validateTags([tag])
         try await store.setModelVersionTag(name, version: try Self.versionNumber(version), tag)
     }
 
+    /// Removes a tag from a version.
     public func deleteModelVersionTag(_ name: String, version: String, key: String) async throws {
         try Self.validateModelName(name)
         try await store.deleteModelVersionTag(name, version: try Self.versionNumber(version), key: key)

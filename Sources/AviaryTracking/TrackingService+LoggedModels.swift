@@ -18,32 +18,39 @@ extension TrackingService {
         ))
     }
 
+    /// The logged model with its tags, params and metrics; RESOURCE_DOES_NOT_EXIST if none.
     public func loggedModel(id: String) async throws -> LoggedModel {
         try await store.loggedModel(id: id)
     }
 
+    /// Sets the upload status (`log_model` finalizes to READY once the files are stored).
     public func finalizeLoggedModel(id: String, status: LoggedModelStatus) async throws -> LoggedModel {
         try await store.finalizeLoggedModel(id: id, status: status, now: Clock.nowMillis())
     }
 
+    /// Sets (or replaces) tags on a logged model.
     public func setLoggedModelTags(id: String, _ tags: [Tag]) async throws {
         try Self.validateTags(tags, field: "tags")
         try await store.setLoggedModelTags(id: id, Self.truncated(tags), now: Clock.nowMillis())
     }
 
+    /// Removes a tag; RESOURCE_DOES_NOT_EXIST if the model has no such tag.
     public func deleteLoggedModelTag(id: String, key: String) async throws {
         try await store.deleteLoggedModelTag(id: id, key: key)
     }
 
+    /// Adds params to a logged model (the client sends those past the first 100 this way).
     public func logLoggedModelParams(id: String, _ params: [Tag]) async throws {
         for param in params { try Validation.validateKey(param.key, kind: "param", field: "params.key") }
         try await store.logLoggedModelParams(id: id, params)
     }
 
+    /// Deletes a logged model with its tags and params.
     public func deleteLoggedModel(id: String) async throws {
         try await store.deleteLoggedModel(id: id)
     }
 
+    /// Records that a run produced these logged models, at these steps.
     public func logOutputs(runID: String, _ outputs: [ModelOutput]) async throws {
         try await store.logOutputs(runID: runID, outputs)
     }

@@ -35,14 +35,17 @@ public struct TrackingService: Sendable {
         )
     }
 
+    /// The experiment with this id; RESOURCE_DOES_NOT_EXIST if none, INVALID_PARAMETER_VALUE if the id is not an integer.
     public func experiment(id: String) async throws -> Experiment {
         try await store.experiment(id: id)
     }
 
+    /// The experiment with this name, active or deleted; RESOURCE_DOES_NOT_EXIST if none.
     public func experiment(named name: String) async throws -> Experiment {
         try await store.experiment(named: name)
     }
 
+    /// Renames an active experiment; BAD_REQUEST if the new name is taken (as mlflow server).
     public func renameExperiment(id: String, to newName: String) async throws {
         try Self.validateExperimentName(newName, field: "new_name")
         try await store.renameExperiment(id: id, to: newName, now: Clock.nowMillis())
@@ -56,15 +59,18 @@ public struct TrackingService: Sendable {
         try await store.setExperimentLifecycle(id: id, to: .deleted, now: Clock.nowMillis())
     }
 
+    /// Restores a deleted experiment and its runs.
     public func restoreExperiment(id: String) async throws {
         try await store.setExperimentLifecycle(id: id, to: .active, now: Clock.nowMillis())
     }
 
+    /// Sets (or replaces) a tag on an active experiment.
     public func setExperimentTag(id: String, _ tag: Tag) async throws {
         try Self.validateTags([tag], field: "key")
         try await store.setExperimentTag(id: id, Self.truncated([tag])[0])
     }
 
+    /// Removes a tag; RESOURCE_DOES_NOT_EXIST if the experiment has no such tag.
     public func deleteExperimentTag(id: String, key: String) async throws {
         try await store.deleteExperimentTag(id: id, key: key)
     }
@@ -110,18 +116,22 @@ public struct TrackingService: Sendable {
         )
     }
 
+    /// The run with its latest metrics, params, tags, dataset inputs and model outputs.
     public func run(id: String) async throws -> Run {
         try await store.run(id: id)
     }
 
+    /// Sets status, end time and/or name of an active run; a new name is mirrored into `mlflow.runName`.
     public func updateRun(id: String, status: RunStatus?, endTime: Int64?, runName: String?) async throws -> RunInfo {
         try await store.updateRun(id: id, status: status, endTime: endTime, runName: runName.nonEmpty)
     }
 
+    /// Soft-deletes a run; deleting a deleted run is a no-op.
     public func deleteRun(id: String) async throws {
         try await store.setRunLifecycle(id: id, to: .deleted, now: Clock.nowMillis())
     }
 
+    /// Restores a deleted run; restoring an active run is a no-op.
     public func restoreRun(id: String) async throws {
         try await store.setRunLifecycle(id: id, to: .active, now: Clock.nowMillis())
     }
@@ -163,6 +173,7 @@ public struct TrackingService: Sendable {
         try await store.logBatch(runID: runID, metrics: metrics, params: params, tags: Self.deduplicated(Self.truncated(tags)))
     }
 
+    /// Removes a run tag; RESOURCE_DOES_NOT_EXIST if the run has no such tag.
     public func deleteTag(runID: String, key: String) async throws {
         try await store.deleteTag(runID: runID, key: key)
     }
