@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "AviaryCore", targets: ["AviaryCore"]),
         .library(name: "AviaryTracking", targets: ["AviaryTracking"]),
         .library(name: "AviaryServer", targets: ["AviaryServer"]),
+        .library(name: "AviaryModels", targets: ["AviaryModels"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
@@ -16,12 +17,14 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         .target(name: "AviaryCore"),
         .target(name: "AviaryTracking", dependencies: ["AviaryCore"]),
         .target(name: "AviaryRegistry", dependencies: ["AviaryCore", "AviaryTracking"]),
         .target(name: "AviaryArtifacts", dependencies: ["AviaryCore"]),
+        .target(name: "AviaryModels", dependencies: ["AviaryCore", .product(name: "Yams", package: "Yams")]),
         .target(
             name: "AviaryStoreSQLite",
             dependencies: [
@@ -33,14 +36,15 @@ let package = Package(
         .target(
             name: "AviaryHTTP",
             dependencies: [
-                "AviaryCore", "AviaryTracking", "AviaryRegistry", "AviaryArtifacts",
+                "AviaryCore", "AviaryTracking", "AviaryRegistry", "AviaryArtifacts", "AviaryModels",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
         .target(
             name: "AviaryServer",
             dependencies: [
-                "AviaryCore", "AviaryTracking", "AviaryRegistry", "AviaryArtifacts", "AviaryStoreSQLite", "AviaryHTTP",
+                "AviaryCore", "AviaryTracking", "AviaryRegistry", "AviaryArtifacts", "AviaryStoreSQLite", "AviaryHTTP", "AviaryModels",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -48,7 +52,7 @@ let package = Package(
         .executableTarget(
             name: "aviary",
             dependencies: [
-                "AviaryServer",
+                "AviaryServer", "AviaryModels",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
@@ -59,6 +63,7 @@ let package = Package(
         .testTarget(name: "AviaryTrackingTests", dependencies: ["AviaryTracking"]),
         .testTarget(name: "AviaryStoreSQLiteTests", dependencies: ["AviaryStoreSQLite", "AviaryTracking", "AviaryRegistry", "AviaryTesting"]),
         .testTarget(name: "AviaryRegistryTests", dependencies: ["AviaryRegistry"]),
+        .testTarget(name: "AviaryModelsTests", dependencies: ["AviaryModels"]),
         .testTarget(name: "AviaryHTTPTests", dependencies: ["AviaryHTTP", "AviaryTracking"]),
         .testTarget(
             name: "AviaryServerTests",

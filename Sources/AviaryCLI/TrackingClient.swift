@@ -24,7 +24,18 @@ struct TrackingClient: Sendable {
         return try await send(request)
     }
 
+    /// GET `path` and return the raw body (artifact downloads).
+    func download(_ path: String) async throws -> Data {
+        try await exchange(URLRequest(url: baseURL.appendingPathComponent(path)))
+    }
+
     private func send(_ request: URLRequest) async throws -> [String: Any] {
+        let data = try await exchange(request)
+        return (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
+    }
+
+    /// Sends `request`; a non-2xx answer becomes a `CommandFailure` with the server's message.
+    private func exchange(_ request: URLRequest) async throws -> Data {
         let data: Data
         let response: URLResponse
         do {
@@ -34,13 +45,13 @@ struct TrackingClient: Sendable {
                 "Cannot reach the tracking server at \(baseURL.absoluteString) (\(error.localizedDescription)). Start one with `aviary server`, or pass --tracking-uri."
             )
         }
-        let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
         let status = (response as? HTTPURLResponse)?.statusCode ?? 0
         guard (200..<300).contains(status) else {
+            let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
             let code = object?["error_code"] as? String ?? "HTTP \(status)"
             let message = object?["message"] as? String ?? String(decoding: data.prefix(200), as: UTF8.self)
             throw CommandFailure("\(message) (\(code))")
         }
-        return object ?? [:]
+        return data
     }
 }

@@ -1,0 +1,31 @@
+import AviaryCore
+import AviaryModels
+import Foundation
+import Hummingbird
+
+/// MLflow's scoring protocol, as `mlflow models serve` speaks it: `GET /ping`, `/health`,
+/// `/version`, and `POST /invocations` taking `dataframe_split`, `dataframe_records`,
+/// `instances`, `inputs` or `text/csv`, answering `{"predictions": …}`.
+public struct ScoringController<Context: RequestContext>: Sendable {
+    let model: ServedModel
+    let version: String
+
+    public init(model: ServedModel, version: String) {
+        self.model = model
+        self.version = version
+    }
+
+    public var routes: RouteCollection<Context> {
+        let routes = RouteCollection(context: Context.self)
+        routes.get("ping") { _, _ in Response(status: .ok) }
+        routes.get("health") { _, _ in Response(status: .ok) }
+        routes.get("version") { _, _ in version }
+        routes.post("invocations") { request, context in
+            let body = try await model.collectBody(request, context: context)
+            let batch = try model.decode(body, contentType: request.headers[.contentType])
+            let predictions = model.predict(batch)
+            return ServedModel.json("{\"predictions\":\(PredictionEncoding.nestedList(predictions))}")
+        }
+        return routes
+    }
+}

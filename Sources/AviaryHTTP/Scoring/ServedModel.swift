@@ -1,0 +1,54 @@
+import AviaryCore
+import AviaryModels
+import Foundation
+import Hummingbird
+import NIOCore
+
+/// The model a scoring server answers for, with the request limits every endpoint shares.
+public struct ServedModel: Sendable {
+    public let package: ModelPackage
+    /// The name clients address it by (`/v2/models/{name}`).
+    public let name: String
+    /// The registry version, when it came from `models:/`.
+    public let version: String?
+    /// Largest request body accepted, in bytes.
+    public let maximumBodySize: Int
+
+    public init(package: ModelPackage, name: String, version: String?, maximumBodySize: Int) {
+        self.package = package
+        self.name = name
+        self.version = version
+        self.maximumBodySize = maximumBodySize
+    }
+
+    /// The request body, refused with 413 beyond `maximumBodySize`.
+    func collectBody(_ request: Request, context: some RequestContext) async throws -> ByteBuffer {
+        do {
+            return try await request.body.collect(upTo: maximumBodySize)
+        } catch is NIOTooManyBytesError {
+            throw HTTPError(.contentTooLarge, message: "the request body is larger than \(maximumBodySize) bytes; split the batch into smaller requests")
+        }
+    }
+
+    /// The batch in a `/invocations` body: JSON, or CSV when the content type says so.
+    func decode(_ body: ByteBuffer, contentType: String?) throws -> FeatureBatch {
+        let type = contentType?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased() ?? "application/json"
+        switch type {
+        case "application/json":
+            let json = try body.withUnsafeReadableBytes { try JSONValue.parse($0) }
+            return try ScoringInput.batch(fromJSON: json, schema: package.inputSchema)
+        case "text/csv":
+            return try ScoringInput.batch(fromCSV: Data(buffer: body), schema: package.inputSchema)
+        default:
+            throw AviaryError(.badRequest, "content type '\(type)' is not supported; send application/json or text/csv")
+        }
+    }
+
+    func predict(_ batch: FeatureBatch) -> Predictions {
+        package.predictor.predict(batch)
+    }
+
+    static func json(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+}

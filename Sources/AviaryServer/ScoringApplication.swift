@@ -1,0 +1,45 @@
+import AviaryHTTP
+import AviaryModels
+import Hummingbird
+import Logging
+
+/// Everything `aviary serve` needs: the model and where to listen.
+public struct ScoringConfiguration: Sendable {
+    public var host: String
+    public var port: Int
+    public var model: ServedModel
+    public var logLevel: Logger.Level
+
+    /// Default largest request body: 10 MiB, about 50,000 rows of 20 features as JSON.
+    public static let defaultMaximumBodySize = 10 << 20
+
+    public init(host: String = "127.0.0.1", port: Int = 8080, model: ServedModel, logLevel: Logger.Level = .info) {
+        self.host = host
+        self.port = port
+        self.model = model
+        self.logLevel = logLevel
+    }
+}
+
+/// Builds the scoring server of `aviary serve`: MLflow's scoring protocol at the root and the
+/// Open Inference Protocol under `/v2`.
+public func buildScoringApplication(_ configuration: ScoringConfiguration) -> some ApplicationProtocol {
+    var logger = Logger(label: "aviary.serve")
+    logger.logLevel = configuration.logLevel
+    return Application(
+        router: buildScoringRouter(model: configuration.model),
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "aviary"),
+        logger: logger
+    )
+}
+
+/// The scoring routes, separate from the application so tests can drive them without a port.
+public func buildScoringRouter(model: ServedModel) -> Router<BasicRequestContext> {
+    let router = Router(context: BasicRequestContext.self)
+    // Per-request lines at debug: at thousands of requests a second, info would flood the log.
+    router.add(middleware: LogRequestsMiddleware(.debug))
+    router.add(middleware: MLflowErrorMiddleware())
+    router.addRoutes(ScoringController<BasicRequestContext>(model: model, version: ServerConfiguration.version).routes)
+    router.addRoutes(InferenceController<BasicRequestContext>(model: model, serverVersion: ServerConfiguration.version).routes, atPath: "v2")
+    return router
+}
