@@ -58,6 +58,11 @@ let package = Package(
             ],
             path: "Sources/AviaryCLI"
         ),
+        .executableTarget(
+            name: "aviary-predict-bench",
+            dependencies: ["AviaryModels", "AviaryCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "bench/PredictBench"
+        ),
         .target(name: "AviaryTesting", dependencies: ["AviaryCore", "AviaryTracking", "AviaryRegistry"]),
         .testTarget(name: "AviaryCoreTests", dependencies: ["AviaryCore"]),
         .testTarget(name: "AviaryTrackingTests", dependencies: ["AviaryTracking"]),

@@ -15,6 +15,14 @@ public protocol Predictor: Sendable {
     /// Human-readable description, e.g. `xgboost gbtree binary:logistic, 100 trees`.
     var summary: String { get }
 
-    /// Scores every row of `batch`; `batch.featureCount` must equal `featureCount`.
-    func predict(_ batch: FeatureBatch) -> Predictions
+    /// Scores every row of `batch`; `batch.featureCount` must equal `featureCount`. Batches of
+    /// several thousand rows are split across up to `threads` cores (nil: every core).
+    func predict(_ batch: FeatureBatch, threads: Int?) -> Predictions
+}
+
+extension Predictor {
+    /// Scores every row of `batch`, on every core when the batch is large.
+    public func predict(_ batch: FeatureBatch) -> Predictions {
+        predict(batch, threads: nil)
+    }
 }

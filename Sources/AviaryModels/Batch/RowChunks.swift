@@ -5,7 +5,7 @@ import Foundation
 /// thread (a scoring server already runs one request per core).
 enum RowChunks {
     /// Rows per worker below which splitting costs more than it saves.
-    static let minimumRowsPerWorker = 2048
+    static let minimumRowsPerWorker = 256
 
     /// Calls `body` on disjoint subranges covering `0..<rowCount`, concurrently when worth it.
     /// `threads` caps the workers (default: every active core).

@@ -74,14 +74,9 @@ public struct LightGBMModel: Predictor {
             + (classes > 1 ? ", \(classes) classes" : "")
     }
 
-    public func predict(_ batch: FeatureBatch) -> Predictions {
-        predict(batch, threads: nil)
-    }
-
     /// Rows processed together: each tree is walked for the whole block while its nodes are in cache.
     static let blockSize = 64
 
-    /// `predict(_:)` with an explicit cap on worker threads (benchmarks pin it).
     public func predict(_ batch: FeatureBatch, threads: Int?) -> Predictions {
         precondition(batch.featureCount == featureCount, "batch has \(batch.featureCount) features, model expects \(featureCount)")
         var output = [Double](repeating: 0, count: batch.rowCount * outputWidth)

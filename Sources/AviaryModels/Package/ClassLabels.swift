@@ -12,8 +12,8 @@ struct ClassLabels: Predictor {
     var outputWidth: Int { 1 }
     var summary: String { probabilities.summary + ", class labels" }
 
-    func predict(_ batch: FeatureBatch) -> Predictions {
-        let scores = probabilities.predict(batch)
+    func predict(_ batch: FeatureBatch, threads: Int?) -> Predictions {
+        let scores = probabilities.predict(batch, threads: threads)
         var labels = [Double]()
         labels.reserveCapacity(scores.rowCount)
         for i in 0..<scores.rowCount {

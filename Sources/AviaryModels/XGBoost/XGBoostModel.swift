@@ -104,14 +104,9 @@ public struct XGBoostModel: Predictor {
         return values
     }
 
-    public func predict(_ batch: FeatureBatch) -> Predictions {
-        predict(batch, threads: nil)
-    }
-
     /// Rows processed together: each tree is walked for the whole block while its nodes are in cache.
     static let blockSize = 64
 
-    /// `predict(_:)` with an explicit cap on worker threads (benchmarks pin it).
     public func predict(_ batch: FeatureBatch, threads: Int?) -> Predictions {
         precondition(batch.featureCount == featureCount, "batch has \(batch.featureCount) features, model expects \(featureCount)")
         let rowCount = batch.rowCount
