@@ -18,7 +18,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 import time
@@ -35,7 +34,7 @@ os.environ["MLFLOW_HTTP_REQUEST_TIMEOUT"] = "30"
 os.environ["MLFLOW_DISABLE_TELEMETRY"] = "true"
 os.environ["DO_NOT_TRACK"] = "true"
 
-from compat_helpers import AVIARY_BIN, AVIARY_SERVER_CMD, MLFLOW_PEER_BIN
+from compat_helpers import AVIARY_BIN, AVIARY_SERVER_CMD, MLFLOW_PEER_BIN, free_port
 
 
 NO_SERVER_MESSAGE = (
@@ -43,12 +42,6 @@ NO_SERVER_MESSAGE = (
     "test) or MLFLOW_PEER_BIN=/path/to/mlflow (reference peer, from "
     "`pip install mlflow==3.17.2` in a separate venv). See compat/README.md."
 )
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class ServerProcess:
@@ -62,7 +55,7 @@ class ServerProcess:
     def __init__(self, data_dir: Path, port: int | None = None):
         self.data_dir = Path(data_dir)
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        self.port = port or _free_port()
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen | None = None
         self.starts = 0

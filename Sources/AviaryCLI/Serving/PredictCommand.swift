@@ -11,7 +11,7 @@ struct PredictCommand: AsyncParsableCommand {
         discussion: """
             MODEL is a model directory (with an MLmodel file), a bare model file (XGBoost .json/.ubj, LightGBM .txt), runs:/RUN_ID/PATH, models:/NAME/VERSION or models:/NAME@ALIAS; the last three are fetched from the tracking server.
 
-            The input needs a header row. When the model names its features (signature or model file), columns are matched by name in any order; otherwise the file must have exactly one column per feature, taken by position. Empty fields, NaN and NA are missing values.
+            The input needs a header row. When the model names its features (signature or model file), columns are matched by name in any order; otherwise the file must have exactly one column per feature, taken by position. Empty fields, NaN, nan, NA and null are missing values.
 
             The output has one line per input row: a `prediction` column, or `prediction_0`, `prediction_1`, … for class probabilities. Rows are read and written in batches, so files of any size score in constant memory; progress goes to stderr on a terminal.
 

@@ -4,11 +4,12 @@ import AviaryCore
 /// them: `x < split` in `Float`, missing values down the stored default direction, categorical
 /// splits sending the listed categories right.
 struct XGBoostForest: Sendable {
-    /// One tree node, 16 bytes. A leaf has `left == -1` and its output in `value`.
+    /// One tree node, 16 bytes. A leaf has `leafBit` set, points both children at itself (so a
+    /// walk of the tree's depth stops there) and holds its output in `value`.
     struct Node: Sendable {
         var left: Int32
         var right: Int32
-        /// Feature index in the low 30 bits, plus `defaultLeftBit` and `categoricalBit`.
+        /// Feature index in the low 29 bits, plus `defaultLeftBit`, `categoricalBit` and `leafBit`.
         var flags: UInt32
         /// Split threshold for a numeric split, leaf value for a leaf.
         var value: Float
@@ -16,7 +17,8 @@ struct XGBoostForest: Sendable {
 
     static let defaultLeftBit: UInt32 = 1 << 31
     static let categoricalBit: UInt32 = 1 << 30
-    static let featureMask: UInt32 = (1 << 30) - 1
+    static let leafBit: UInt32 = 1 << 29
+    static let featureMask: UInt32 = (1 << 29) - 1
     /// XGBoost refuses category codes at or above 2^24 (they no longer round-trip through Float).
     static let maximumCategory: Float = 16_777_216
 
@@ -27,6 +29,10 @@ struct XGBoostForest: Sendable {
     var groups: [Int32] = []
     /// Each tree's weight: 1 for gbtree, `weight_drop` for dart.
     var weights: [Float] = []
+    /// Each tree's depth (edges from the root to its deepest leaf).
+    var depths: [Int32] = []
+    /// Whether a tree has a categorical split (those trees take the general walk).
+    var hasCategoricalSplit: [Bool] = []
     /// For categorical nodes: where their category bitset starts in `categoryWords`, and its length.
     var categoryOffsets: [Int32: (start: Int32, count: Int32)] = [:]
     var categoryWords: [UInt32] = []
@@ -50,6 +56,8 @@ struct XGBoostForest: Sendable {
         roots.append(base)
         groups.append(Int32(group))
         weights.append(weight)
+        var depth = [Int32](repeating: 0, count: count)
+        var categorical = false
         for i in 0..<count {
             let isLeaf = left[i] == -1
             if !isLeaf {
@@ -58,16 +66,26 @@ struct XGBoostForest: Sendable {
                     throw tree.malformed("a tree whose children follow their parent and whose features are below \(featureCount) (node \(i))")
                 }
             }
-            var flags = UInt32(isLeaf ? 0 : features[i])
+            var flags = isLeaf ? Self.leafBit : UInt32(features[i])
             if defaultLeft[i] != 0 { flags |= Self.defaultLeftBit }
-            if !isLeaf, splitTypes.count == count, splitTypes[i] == 1 { flags |= Self.categoricalBit }
+            if !isLeaf, splitTypes.count == count, splitTypes[i] == 1 {
+                flags |= Self.categoricalBit
+                categorical = true
+            }
+            let own = base + Int32(i)
             nodes.append(Node(
-                left: isLeaf ? -1 : base + Int32(left[i]),
-                right: isLeaf ? -1 : base + Int32(right[i]),
+                left: isLeaf ? own : base + Int32(left[i]),
+                right: isLeaf ? own : base + Int32(right[i]),
                 flags: flags,
                 value: Float(conditions[i])
             ))
+            if !isLeaf {
+                depth[left[i]] = depth[i] + 1
+                depth[right[i]] = depth[i] + 1
+            }
         }
+        depths.append(depth.max() ?? 0)
+        hasCategoricalSplit.append(categorical)
         try appendCategories(tree: tree, base: base, nodeCount: count)
     }
 
@@ -103,7 +121,7 @@ struct XGBoostForest: Sendable {
         var index = Int(root)
         while true {
             let node = nodes[index]
-            if node.left < 0 { return node.value }
+            if node.flags & Self.leafBit != 0 { return node.value }
             let x = row[Int(node.flags & Self.featureMask)]
             let goLeft: Bool
             if x.isNaN {
@@ -114,6 +132,27 @@ struct XGBoostForest: Sendable {
                 goLeft = x < node.value
             }
             index = Int(goLeft ? node.left : node.right)
+        }
+    }
+
+    /// Walks `count` rows (row-major at `rows`, `stride` apart) through a tree without
+    /// categorical splits, level by level in lock step: the rows' walks are independent, so the
+    /// CPU overlaps their loads instead of waiting on one chain of nodes at a time. Leaves
+    /// point at themselves, so rows that reach one early stay put.
+    @inline(__always)
+    func walkLevels(root: Int32, depth: Int32, rows: UnsafePointer<Float>, stride: Int, count: Int,
+                    positions: UnsafeMutablePointer<Int32>, nodes: UnsafeBufferPointer<Node>) {
+        for r in 0..<count { positions[r] = root }
+        for _ in 0..<depth {
+            for r in 0..<count {
+                let node = nodes[Int(positions[r])]
+                let x = rows[r &* stride &+ Int(node.flags & Self.featureMask)]
+                // Branch-free: the direction is data, not control flow, so a mispredicted
+                // comparison costs nothing. NaN compares false and takes the default direction.
+                let lessThan: UInt32 = x < node.value ? 1 : 0
+                let goLeft = x.isNaN ? node.flags >> 31 : lessThan
+                positions[r] = node.right &+ Int32(bitPattern: goLeft) &* (node.left &- node.right)
+            }
         }
     }
 

@@ -125,9 +125,11 @@ public struct XGBoostModel: Predictor {
         let groups = groupCount
         let rowBuffer = UnsafeMutableBufferPointer<Float>.allocate(capacity: block * max(1, featureCount))
         let margins = UnsafeMutableBufferPointer<Float>.allocate(capacity: block * groups)
+        let positions = UnsafeMutablePointer<Int32>.allocate(capacity: block)
         defer {
             rowBuffer.deallocate()
             margins.deallocate()
+            positions.deallocate()
         }
         forest.nodes.withUnsafeBufferPointer { nodes in
             var start = rows.lowerBound
@@ -138,13 +140,20 @@ public struct XGBoostModel: Predictor {
                 for r in 0..<count {
                     for g in 0..<groups { margins[r * groups + g] = baseMargins[g] }
                 }
+                let rowsStart = rowBuffer.baseAddress!
                 for t in 0..<forest.treeCount {
                     let root = forest.roots[t]
                     let group = Int(forest.groups[t])
                     let weight = forest.weights[t]
-                    for r in 0..<count {
-                        let leaf = forest.leafValue(root: root, row: rowBuffer.baseAddress! + r * featureCount, nodes: nodes)
-                        margins[r * groups + group] += leaf * weight
+                    if forest.hasCategoricalSplit[t] {
+                        for r in 0..<count {
+                            let leaf = forest.leafValue(root: root, row: rowsStart + r * featureCount, nodes: nodes)
+                            margins[r * groups + group] += leaf * weight
+                        }
+                    } else {
+                        forest.walkLevels(root: root, depth: forest.depths[t], rows: rowsStart, stride: featureCount,
+                                          count: count, positions: positions, nodes: nodes)
+                        for r in 0..<count { margins[r * groups + group] += nodes[Int(positions[r])].value * weight }
                     }
                 }
                 for r in 0..<count {
