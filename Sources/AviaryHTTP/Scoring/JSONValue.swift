@@ -1,7 +1,5 @@
 import AviaryCore
-#if canImport(Glibc)
-import Glibc
-#endif
+import Foundation
 
 /// A parsed JSON document, numbers kept as `Double` (what a scoring request carries).
 ///
@@ -213,7 +211,7 @@ struct JSONParser {
         return value
     }
 
-    /// A JSON number, exactly as `strtod` rounds it; small integers without the C call.
+    /// A JSON number, checked against the grammar, rounded as `strtod` rounds it.
     private mutating func parseNumber() throws -> Double {
         let start = position
         if position < bytes.count, bytes[position] == UInt8(ascii: "-") {
@@ -223,35 +221,22 @@ struct JSONParser {
                 return -.infinity
             }
         }
-        var integer: Int64 = 0
-        var digits = 0
-        var simple = true
-        while position < bytes.count {
-            let byte = bytes[position]
-            if byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") {
-                if digits < 18 { integer = integer * 10 + Int64(byte - UInt8(ascii: "0")) } else { simple = false }
-                digits += 1
-            } else if byte == UInt8(ascii: ".") || byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E")
-                        || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "-") {
-                simple = false
-            } else {
-                break
-            }
+        guard skipDigits() > 0 else { throw error("expected a value") }
+        if position < bytes.count, bytes[position] == UInt8(ascii: ".") {
             position += 1
+            guard skipDigits() > 0 else { throw error("expected digits after '.'") }
         }
-        let length = position - start
-        guard digits > 0 else { throw error("expected a value") }
-        if simple {
-            return bytes[start] == UInt8(ascii: "-") ? -Double(integer) : Double(integer)
+        if position < bytes.count, bytes[position] == UInt8(ascii: "e") || bytes[position] == UInt8(ascii: "E") {
+            position += 1
+            if position < bytes.count, bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-") { position += 1 }
+            guard skipDigits() > 0 else { throw error("expected digits in the exponent") }
         }
-        guard length < 64 else { throw error("number too long") }
-        return try withUnsafeTemporaryAllocation(of: CChar.self, capacity: length + 1) { buffer in
-            for k in 0..<length { buffer[k] = CChar(bitPattern: bytes[start + k]) }
-            buffer[length] = 0
-            var end: UnsafeMutablePointer<CChar>?
-            let value = strtod(buffer.baseAddress!, &end)
-            guard let end, end - buffer.baseAddress! == length else { throw error("malformed number") }
-            return value
-        }
+        return DecimalNumber.parse(UnsafeRawBufferPointer(rebasing: bytes[start..<position]))
+    }
+
+    private mutating func skipDigits() -> Int {
+        let start = position
+        while position < bytes.count, bytes[position] >= UInt8(ascii: "0"), bytes[position] <= UInt8(ascii: "9") { position += 1 }
+        return position - start
     }
 }

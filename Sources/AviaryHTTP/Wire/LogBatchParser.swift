@@ -333,12 +333,8 @@ struct LogBatchParser {
             }
         }
         guard let (range, _) = numberRange() else { return nil }
-        // strtod is correctly rounded; the grammar check above already vetted every byte.
-        let value = withUnsafeTemporaryAllocation(of: CChar.self, capacity: range.count + 1) { buffer -> Double in
-            for (offset, byte) in bytes[range].enumerated() { buffer[offset] = CChar(bitPattern: byte) }
-            buffer[range.count] = 0
-            return strtod(buffer.baseAddress!, nil)
-        }
+        // The grammar check above already vetted every byte.
+        let value = bytes.withUnsafeBytes { DecimalNumber.parse(UnsafeRawBufferPointer(rebasing: $0[range])) }
         return value.isFinite ? value : nil
     }
 
