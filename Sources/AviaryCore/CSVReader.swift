@@ -1,21 +1,25 @@
 import Foundation
 
-/// Reads CSV records one at a time from a file, in constant memory: RFC 4180 quoting
-/// (separators, quotes and newlines inside quoted fields), `\n` or `\r\n` line ends.
+/// Reads CSV records one at a time from a file or from memory, in constant memory: RFC 4180
+/// quoting (separators, doubled quotes and newlines inside quoted fields), `\n` or `\r\n` line
+/// ends, blank lines skipped.
+///
+/// `nextRecord(_:)` hands out each field as bytes without copying (quoted fields are unescaped
+/// into a scratch buffer), so numeric columns parse without a `String` per value.
 public struct CSVReader {
     private let handle: FileHandle?
     private let separator: UInt8
     private var buffer: [UInt8] = []
     private var position = 0
     private var atEnd = false
-    /// Line number (1-based) where the record last returned by `next()` started.
+    /// Line number (1-based) where the record last returned started.
     public private(set) var line = 0
     private var nextLine = 1
 
     /// Bytes read from the file at a time.
     static let chunkSize = 1 << 20
-    /// A single field longer than this is refused rather than buffered without bound.
-    public static let maximumFieldLength = 16 << 20
+    /// A record longer than this is refused rather than buffered without bound.
+    public static let maximumRecordLength = 16 << 20
 
     public init(fileHandle: FileHandle, separator: Character = ",") {
         handle = fileHandle
@@ -30,73 +34,113 @@ public struct CSVReader {
         atEnd = true
     }
 
-    /// The next record's fields, or nil at the end of the file. Blank lines are skipped.
+    /// The next record's fields as strings, or nil at the end of the input.
     public mutating func next() throws -> [String]? {
-        while true {
-            guard try fill(minimum: 1) else { return nil }
-            line = nextLine
+        var fields: [String] = []
+        guard try nextRecord({ _, bytes in fields.append(String(decoding: bytes, as: UTF8.self)) }) != nil else { return nil }
+        return fields
+    }
+
+    /// Calls `visit(index, bytes)` for each field of the next record, in order, and returns the
+    /// number of fields; nil at the end of the input. The bytes are valid only during the call.
+    public mutating func nextRecord(_ visit: (Int, UnsafeRawBufferPointer) throws -> Void) throws -> Int? {
+        guard try skipBlankLines() else { return nil }
+        line = nextLine
+        let (end, quotedNewlines) = try findRecordEnd()
+        var contentEnd = end
+        if contentEnd > position, buffer[contentEnd - 1] == UInt8(ascii: "\r") { contentEnd -= 1 }
+        let count = try buffer.withUnsafeBytes { raw in
+            try Self.splitFields(UnsafeRawBufferPointer(rebasing: raw[position..<contentEnd]), separator: separator, visit)
+        }
+        position = min(end + 1, buffer.count)
+        nextLine += 1 + quotedNewlines
+        return count
+    }
+
+    private mutating func skipBlankLines() throws -> Bool {
+        while try fill(minimum: 1) {
             if buffer[position] == UInt8(ascii: "\n") {
                 position += 1
                 nextLine += 1
-                continue
-            }
-            if buffer[position] == UInt8(ascii: "\r"), try fill(minimum: 2), buffer[position + 1] == UInt8(ascii: "\n") {
+            } else if buffer[position] == UInt8(ascii: "\r"), try fill(minimum: 2), buffer[position + 1] == UInt8(ascii: "\n") {
                 position += 2
                 nextLine += 1
-                continue
-            }
-            return try readRecord()
-        }
-    }
-
-    private mutating func readRecord() throws -> [String] {
-        var fields: [String] = []
-        var field: [UInt8] = []
-        var quoted = false
-        var fieldStart = true
-        while true {
-            guard try fill(minimum: 1) else {
-                guard !quoted else { throw AviaryError.invalid("CSV line \(line): a quoted field is never closed") }
-                fields.append(String(decoding: field, as: UTF8.self))
-                return fields
-            }
-            let byte = buffer[position]
-            position += 1
-            if quoted {
-                if byte == UInt8(ascii: "\"") {
-                    if try fill(minimum: 1), buffer[position] == UInt8(ascii: "\"") {
-                        field.append(byte)
-                        position += 1
-                    } else {
-                        quoted = false
-                    }
-                } else {
-                    if byte == UInt8(ascii: "\n") { nextLine += 1 }
-                    field.append(byte)
-                }
-            } else if byte == separator {
-                fields.append(String(decoding: field, as: UTF8.self))
-                field.removeAll(keepingCapacity: true)
-                fieldStart = true
-                continue
-            } else if byte == UInt8(ascii: "\n") {
-                nextLine += 1
-                if field.last == UInt8(ascii: "\r") { field.removeLast() }
-                fields.append(String(decoding: field, as: UTF8.self))
-                return fields
-            } else if byte == UInt8(ascii: "\""), fieldStart {
-                quoted = true
             } else {
-                field.append(byte)
+                return true
             }
-            fieldStart = false
-            guard field.count <= Self.maximumFieldLength else {
-                throw AviaryError.invalid("CSV line \(line): a field is longer than \(Self.maximumFieldLength) bytes")
+        }
+        return false
+    }
+
+    /// The index of the newline that ends the record at `position` (or the end of the input),
+    /// reading more of the file as needed, and how many newlines sit inside quoted fields.
+    private mutating func findRecordEnd() throws -> (Int, Int) {
+        var scan = position
+        var inQuotes = false
+        var quotedNewlines = 0
+        while true {
+            if scan == buffer.count {
+                let offset = scan - position
+                guard try fill(minimum: offset + 1) else {
+                    guard !inQuotes else { throw AviaryError.invalid("CSV line \(line): a quoted field is never closed") }
+                    return (buffer.count, quotedNewlines)
+                }
+                scan = position + offset
+                guard offset <= Self.maximumRecordLength else {
+                    throw AviaryError.invalid("CSV line \(line): a record is longer than \(Self.maximumRecordLength) bytes")
+                }
             }
+            let byte = buffer[scan]
+            if byte == UInt8(ascii: "\"") {
+                inQuotes.toggle()
+            } else if byte == UInt8(ascii: "\n") {
+                if !inQuotes { return (scan, quotedNewlines) }
+                quotedNewlines += 1
+            }
+            scan += 1
         }
     }
 
-    /// Makes at least `minimum` unread bytes available; false when the file ends first.
+    /// Splits one record's bytes into fields, unescaping quoted ones.
+    private static func splitFields(_ record: UnsafeRawBufferPointer, separator: UInt8, _ visit: (Int, UnsafeRawBufferPointer) throws -> Void) throws -> Int {
+        var count = 0
+        var start = 0
+        var unescaped: [UInt8] = []
+        while true {
+            var end = start
+            if start < record.count, record[start] == UInt8(ascii: "\"") {
+                unescaped.removeAll(keepingCapacity: true)
+                end = start + 1
+                while end < record.count {
+                    if record[end] == UInt8(ascii: "\"") {
+                        if end + 1 < record.count, record[end + 1] == UInt8(ascii: "\"") {
+                            unescaped.append(UInt8(ascii: "\""))
+                            end += 2
+                            continue
+                        }
+                        end += 1
+                        break
+                    }
+                    unescaped.append(record[end])
+                    end += 1
+                }
+                // Text after the closing quote (not RFC 4180, but common) stays part of the field.
+                while end < record.count, record[end] != separator {
+                    unescaped.append(record[end])
+                    end += 1
+                }
+                try unescaped.withUnsafeBytes { try visit(count, $0) }
+            } else {
+                while end < record.count, record[end] != separator { end += 1 }
+                try visit(count, UnsafeRawBufferPointer(rebasing: record[start..<end]))
+            }
+            count += 1
+            guard end < record.count else { return count }
+            start = end + 1
+        }
+    }
+
+    /// Makes at least `minimum` unread bytes available; false when the input ends first.
     private mutating func fill(minimum: Int) throws -> Bool {
         while buffer.count - position < minimum {
             if atEnd { return false }

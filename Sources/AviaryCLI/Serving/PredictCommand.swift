@@ -79,16 +79,19 @@ struct PredictCommand: AsyncParsableCommand {
             for j in batch.indices { batch[j].removeAll(keepingCapacity: true) }
             rows = 0
         }
-        while let record = try reader.next() {
-            guard record.count == header.count else {
-                throw AviaryError.invalid("line \(reader.line) has \(record.count) fields; the header has \(header.count)")
-            }
-            for (k, field) in record.enumerated() {
-                do {
-                    batch[mapping[k]].append(try FeatureValue.parse(Substring(field), column: columns[k]))
-                } catch let error as AviaryError {
-                    throw AviaryError.invalid("line \(reader.line): \(error.message)")
+        while true {
+            let fieldCount: Int?
+            do {
+                fieldCount = try reader.nextRecord { k, bytes in
+                    guard k < header.count else { return }
+                    batch[mapping[k]].append(try FeatureValue.parse(bytes: bytes, column: columns[k]))
                 }
+            } catch let error as AviaryError where error.code == .badRequest {
+                throw AviaryError.invalid("line \(reader.line): \(error.message)")
+            }
+            guard let fieldCount else { break }
+            guard fieldCount == header.count else {
+                throw AviaryError.invalid("line \(reader.line) has \(fieldCount) fields; the header has \(header.count)")
             }
             rows += 1
             if rows == batchSize { try flush() }

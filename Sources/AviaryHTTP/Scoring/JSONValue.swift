@@ -213,30 +213,14 @@ struct JSONParser {
 
     /// A JSON number, checked against the grammar, rounded as `strtod` rounds it.
     private mutating func parseNumber() throws -> Double {
-        let start = position
-        if position < bytes.count, bytes[position] == UInt8(ascii: "-") {
+        if bytes[position] == UInt8(ascii: "-"), position + 1 < bytes.count, bytes[position + 1] == UInt8(ascii: "I") {
             position += 1
-            if position < bytes.count, bytes[position] == UInt8(ascii: "I") {
-                try expect("Infinity")
-                return -.infinity
-            }
+            try expect("Infinity")
+            return -.infinity
         }
-        guard skipDigits() > 0 else { throw error("expected a value") }
-        if position < bytes.count, bytes[position] == UInt8(ascii: ".") {
-            position += 1
-            guard skipDigits() > 0 else { throw error("expected digits after '.'") }
-        }
-        if position < bytes.count, bytes[position] == UInt8(ascii: "e") || bytes[position] == UInt8(ascii: "E") {
-            position += 1
-            if position < bytes.count, bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-") { position += 1 }
-            guard skipDigits() > 0 else { throw error("expected digits in the exponent") }
-        }
-        return DecimalNumber.parse(UnsafeRawBufferPointer(rebasing: bytes[start..<position]))
-    }
-
-    private mutating func skipDigits() -> Int {
-        let start = position
-        while position < bytes.count, bytes[position] >= UInt8(ascii: "0"), bytes[position] <= UInt8(ascii: "9") { position += 1 }
-        return position - start
+        let rest = UnsafeRawBufferPointer(rebasing: bytes[position...])
+        guard let length = DecimalNumber.numberLength(rest) else { throw error("expected a value") }
+        position += length
+        return DecimalNumber.parse(UnsafeRawBufferPointer(rebasing: rest[..<length]))
     }
 }

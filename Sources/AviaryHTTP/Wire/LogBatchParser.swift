@@ -1,3 +1,4 @@
+import AviaryCore
 import AviaryTracking
 #if canImport(Glibc)
 import Glibc

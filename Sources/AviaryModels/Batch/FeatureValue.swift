@@ -19,6 +19,15 @@ public enum FeatureValue {
         throw AviaryError(.badRequest, "column '\(column.name)': expected \(column.type.expectation), got '\(trimmed.prefix(40))'")
     }
 
+    /// Parses the bytes of one CSV field: plain decimal numbers without a `String` in between,
+    /// anything else as `parse(_:column:)` does.
+    public static func parse(bytes: UnsafeRawBufferPointer, column: InputSchema.Column) throws -> Double {
+        if !bytes.isEmpty, DecimalNumber.numberLength(bytes) == bytes.count {
+            return try checked(DecimalNumber.parse(bytes), column: column)
+        }
+        return try parse(Substring(String(decoding: bytes, as: UTF8.self)), column: column)
+    }
+
     /// A JSON number for `column`: integer columns refuse fractions.
     public static func checked(_ number: Double, column: InputSchema.Column) throws -> Double {
         if column.type == .long || column.type == .integer, number.isFinite, number.rounded(.towardZero) != number {

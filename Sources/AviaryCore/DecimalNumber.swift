@@ -6,11 +6,11 @@ import Glibc
 /// C call for the common case: Clinger's fast path is exact when the digits fit in 53 bits
 /// and the power of ten is at most 22 (both sides are then exact doubles and one IEEE
 /// multiplication or division rounds correctly). Longer numbers go to `strtod`.
-enum DecimalNumber {
+public enum DecimalNumber {
     private static let powersOfTen: [Double] = (0...22).map { pow(10, Double($0)) }
 
-    /// `text` must already match the JSON number grammar.
-    static func parse(_ text: UnsafeRawBufferPointer) -> Double {
+    /// `text` must already match the JSON number grammar (`numberLength` checks it).
+    public static func parse(_ text: UnsafeRawBufferPointer) -> Double {
         var i = 0
         let negative = text[0] == UInt8(ascii: "-")
         if negative { i = 1 }
@@ -58,6 +58,29 @@ enum DecimalNumber {
             return slowPath(text)
         }
         return negative ? -value : value
+    }
+
+    /// The length of the JSON number at the start of `text` (`-`, digits, optional fraction and
+    /// exponent), or nil when `text` does not start with one.
+    public static func numberLength(_ text: UnsafeRawBufferPointer) -> Int? {
+        var i = 0
+        func digits() -> Int {
+            let start = i
+            while i < text.count, text[i] >= UInt8(ascii: "0"), text[i] <= UInt8(ascii: "9") { i += 1 }
+            return i - start
+        }
+        if i < text.count, text[i] == UInt8(ascii: "-") { i += 1 }
+        guard digits() > 0 else { return nil }
+        if i < text.count, text[i] == UInt8(ascii: ".") {
+            i += 1
+            guard digits() > 0 else { return nil }
+        }
+        if i < text.count, text[i] == UInt8(ascii: "e") || text[i] == UInt8(ascii: "E") {
+            i += 1
+            if i < text.count, text[i] == UInt8(ascii: "+") || text[i] == UInt8(ascii: "-") { i += 1 }
+            guard digits() > 0 else { return nil }
+        }
+        return i
     }
 
     private static func slowPath(_ text: UnsafeRawBufferPointer) -> Double {
