@@ -9,13 +9,21 @@ struct ModelLocator {
     let argument: String
     let tracking: TrackingServerOptions
 
-    /// The loaded model and the name to serve it under (the registered model's name for `models:/`).
+    /// The loaded model. A downloaded copy is deleted once loaded: the model lives in memory.
     func load() async throws -> ModelPackage {
-        let directory: URL
+        var directory = URL(fileURLWithPath: argument)
+        var downloaded: URL?
+        defer { if let downloaded { try? FileManager.default.removeItem(at: downloaded) } }
         if argument.hasPrefix("models:/") || argument.hasPrefix("runs:/") {
-            directory = try await download(artifactURI: try await resolve())
-        } else {
-            directory = URL(fileURLWithPath: argument)
+            let artifactURI = try await resolve()
+            if artifactURI.hasPrefix("mlflow-artifacts:") {
+                directory = FileManager.default.temporaryDirectory.appendingPathComponent("aviary-model-\(UUID().uuidString)")
+                downloaded = directory
+                try await download(artifactURI: artifactURI, into: directory)
+            } else {
+                // A server without the artifact proxy hands out paths on its own disk, readable when it runs here.
+                directory = URL(fileURLWithPath: artifactURI.hasPrefix("file://") ? String(artifactURI.dropFirst("file://".count)) : artifactURI)
+            }
         }
         do {
             return try ModelPackage.load(from: directory)
@@ -69,16 +77,11 @@ struct ModelLocator {
         return "\(root)/\(path)"
     }
 
-    /// Downloads every file under `artifactURI` through the artifact proxy into a new temporary directory.
-    private func download(artifactURI: String) async throws -> URL {
-        guard artifactURI.hasPrefix("mlflow-artifacts:") else {
-            // A server without the proxy hands out paths on its own disk, readable when it runs here.
-            return URL(fileURLWithPath: artifactURI.hasPrefix("file://") ? String(artifactURI.dropFirst("file://".count)) : artifactURI)
-        }
+    /// Downloads every file under the `mlflow-artifacts:` URI through the artifact proxy into `target`.
+    private func download(artifactURI: String, into target: URL) async throws {
         var remote = String(artifactURI.dropFirst("mlflow-artifacts:".count))
         while remote.hasPrefix("/") { remote.removeFirst() }
         let client = try tracking.client
-        let target = FileManager.default.temporaryDirectory.appendingPathComponent("aviary-model-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: target, withIntermediateDirectories: true)
         var pending = [remote]
         var fileCount = 0
@@ -101,7 +104,6 @@ struct ModelLocator {
             }
         }
         guard fileCount > 0 else { throw CommandFailure("\(argument) resolved to \(artifactURI), which holds no files") }
-        return target
     }
 
     /// A listed name must stay inside the directory being downloaded.
