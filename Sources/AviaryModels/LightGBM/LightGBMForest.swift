@@ -4,7 +4,8 @@ import AviaryCore
 /// them: `x <= threshold` in `Double`, the `decision_type` bits for missing values, and
 /// categorical splits that send the categories in the node's bitset left.
 struct LightGBMForest: Sendable {
-    /// One node. A leaf has `left == -1` and its output in `value`.
+    /// One node. A leaf points both children at itself (so a walk of the tree's depth stops
+    /// there), has `leafMask` set and holds its output in `value`.
     struct Node: Sendable {
         var left: Int32
         var right: Int32
@@ -17,11 +18,17 @@ struct LightGBMForest: Sendable {
 
     static let categoricalMask: UInt8 = 1
     static let defaultLeftMask: UInt8 = 2
+    /// Not a LightGBM bit: marks Aviary's leaf nodes.
+    static let leafMask: UInt8 = 128
     /// LightGBM's `kZeroThreshold`: values this close to 0 count as zero for missing type `Zero`.
     static let zeroThreshold = Double(Float(1e-35))
 
     var nodes: [Node] = []
     var roots: [Int32] = []
+    /// Each tree's depth (edges from the root to its deepest leaf).
+    var depths: [Int32] = []
+    /// Whether a tree has a categorical split (those trees take the general walk).
+    var hasCategoricalSplit: [Bool] = []
     /// For categorical nodes: their bitset's start in `categoryWords` and its length.
     var categoryRanges: [Int32: (start: Int32, count: Int32)] = [:]
     var categoryWords: [UInt32] = []
@@ -40,6 +47,8 @@ struct LightGBMForest: Sendable {
         roots.append(base)
         let internalCount = leafCount - 1
         let leafBase = base + Int32(internalCount)
+        var depth = [Int32](repeating: 0, count: internalCount + leafCount)
+        var categorical = false
         if internalCount > 0 {
             let features = try tree.ints("split_feature")
             let thresholds = try tree.doubles("threshold")
@@ -66,9 +75,13 @@ struct LightGBMForest: Sendable {
                 guard (0..<featureCount).contains(features[i]), let decision = UInt8(exactly: decisions[i]) else {
                     throw tree.malformed("split features below \(featureCount) and decision types below 256 (node \(i))")
                 }
-                nodes.append(Node(left: try child(left[i], of: i), right: try child(right[i], of: i),
-                                  feature: Int32(features[i]), decision: decision, value: thresholds[i]))
+                let node = Node(left: try child(left[i], of: i), right: try child(right[i], of: i),
+                                feature: Int32(features[i]), decision: decision & ~Self.leafMask, value: thresholds[i])
+                nodes.append(node)
+                depth[Int(node.left - base)] = depth[i] + 1
+                depth[Int(node.right - base)] = depth[i] + 1
                 if decision & Self.categoricalMask != 0 {
+                    categorical = true
                     let index = Int(thresholds[i])
                     guard index >= 0, index + 1 < boundaries.count, boundaries[index] <= boundaries[index + 1], boundaries[index + 1] <= bitsets.count else {
                         throw tree.malformed("categorical thresholds that index cat_boundaries (node \(i))")
@@ -77,9 +90,12 @@ struct LightGBMForest: Sendable {
                 }
             }
         }
-        for value in leafValues {
-            nodes.append(Node(left: -1, right: -1, feature: 0, decision: 0, value: value))
+        for (leaf, value) in leafValues.enumerated() {
+            let own = leafBase + Int32(leaf)
+            nodes.append(Node(left: own, right: own, feature: 0, decision: Self.leafMask, value: value))
         }
+        depths.append(depth.max() ?? 0)
+        hasCategoricalSplit.append(categorical)
     }
 
     /// The leaf value row `row` reaches in the tree rooted at `root`.
@@ -88,7 +104,7 @@ struct LightGBMForest: Sendable {
         var index = Int(root)
         while true {
             let node = nodes[index]
-            if node.left < 0 { return node.value }
+            if node.decision & Self.leafMask != 0 { return node.value }
             let x = row[Int(node.feature)]
             let goLeft = node.decision & Self.categoricalMask != 0
                 ? categoryGoesLeft(x, node: Int32(index))
@@ -97,17 +113,32 @@ struct LightGBMForest: Sendable {
         }
     }
 
+    /// Walks `count` rows (row-major at `rows`, `stride` apart) through a tree without
+    /// categorical splits, level by level in lock step and without branches on the data, as
+    /// `XGBoostForest.walkLevels` does; the decision is `numericGoesLeft`'s.
+    @inline(__always)
+    func walkLevels(root: Int32, depth: Int32, rows: UnsafePointer<Double>, stride: Int, count: Int,
+                    positions: UnsafeMutablePointer<Int32>, nodes: UnsafeBufferPointer<Node>) {
+        for r in 0..<count { positions[r] = root }
+        for _ in 0..<depth {
+            for r in 0..<count {
+                let node = nodes[Int(positions[r])]
+                let goLeft: Int32 = numericGoesLeft(rows[r &* stride &+ Int(node.feature)], node: node) ? 1 : 0
+                positions[r] = node.right &+ goLeft &* (node.left &- node.right)
+            }
+        }
+    }
+
     /// `Tree::NumericalDecision`: NaN counts as 0 unless the missing type is NaN; a missing value
     /// (NaN, or zero for missing type Zero) takes the default direction; else `x <= threshold`.
     @inline(__always)
     private func numericGoesLeft(_ value: Double, node: Node) -> Bool {
         let missingType = (node.decision >> 2) & 3
-        var x = value
-        if x.isNaN, missingType != 2 { x = 0 }
-        if (missingType == 1 && x >= -Self.zeroThreshold && x <= Self.zeroThreshold) || (missingType == 2 && x.isNaN) {
-            return node.decision & Self.defaultLeftMask != 0
-        }
-        return x <= node.value
+        let isNaN = value.isNaN
+        // Written as selects rather than early returns, so the lock-step walk stays branch-free.
+        let x = isNaN && missingType != 2 ? 0 : value
+        let isMissing = (missingType == 1 && x >= -Self.zeroThreshold && x <= Self.zeroThreshold) || (missingType == 2 && isNaN)
+        return isMissing ? node.decision & Self.defaultLeftMask != 0 : x <= node.value
     }
 
     /// `Tree::CategoricalDecision`: NaN and negative codes go right; a code in the node's bitset goes left.

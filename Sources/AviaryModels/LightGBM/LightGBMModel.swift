@@ -94,18 +94,29 @@ public struct LightGBMModel: Predictor {
         let width = outputWidth
         let iterations = Double(max(1, forest.treeCount / treesPerIteration))
         let rowBuffer = UnsafeMutableBufferPointer<Double>.allocate(capacity: block * featureCount)
-        defer { rowBuffer.deallocate() }
+        let positions = UnsafeMutablePointer<Int32>.allocate(capacity: block)
+        defer {
+            rowBuffer.deallocate()
+            positions.deallocate()
+        }
         forest.nodes.withUnsafeBufferPointer { nodes in
             var start = rows.lowerBound
             while start < rows.upperBound {
                 let end = min(rows.upperBound, start + block)
                 batch.gatherRows(start..<end, into: rowBuffer) { $0 }
                 let scores = output + start * width
+                let rowsStart = rowBuffer.baseAddress!
                 for t in 0..<forest.treeCount {
                     let root = forest.roots[t]
                     let k = t % treesPerIteration
-                    for r in 0..<(end - start) {
-                        scores[r * width + k] += forest.leafValue(root: root, row: rowBuffer.baseAddress! + r * featureCount, nodes: nodes)
+                    if forest.hasCategoricalSplit[t] {
+                        for r in 0..<(end - start) {
+                            scores[r * width + k] += forest.leafValue(root: root, row: rowsStart + r * featureCount, nodes: nodes)
+                        }
+                    } else {
+                        forest.walkLevels(root: root, depth: forest.depths[t], rows: rowsStart, stride: featureCount,
+                                          count: end - start, positions: positions, nodes: nodes)
+                        for r in 0..<(end - start) { scores[r * width + k] += nodes[Int(positions[r])].value }
                     }
                 }
                 for r in 0..<(end - start) {
