@@ -6,7 +6,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN_PATH = $(shell $(SWIFT) build --show-bin-path)
 
-.PHONY: test swift-test compat build release bench clean-data
+.PHONY: test swift-test compat build release bench bench-serve clean-data
 
 test: swift-test compat
 
@@ -33,6 +33,11 @@ $(VENV)/.installed: compat/requirements.txt
 bench: release
 	$(PYTHON) bench/bench.py --aviary $(shell $(SWIFT) build -c release --show-bin-path)/aviary \
 		$(if $(wildcard .venv-bench/bin/mlflow),--mlflow .venv-bench/bin/mlflow)
+
+# Model serving: aviary serve vs mlflow models serve, and in-process predict vs xgboost.
+bench-serve:
+	$(SWIFT) build -c release
+	bench/run.sh serve
 
 clean-data:
 	rm -rf aviary-data

@@ -171,9 +171,14 @@ def tree_memory(pid: int, detail: bool = False) -> dict:
 
 def tree_cpu_seconds(pid: int) -> float:
     """User + system CPU seconds used so far by pid and its live descendants."""
+    return cpu_seconds(process_tree(pid))
+
+
+def cpu_seconds(pids) -> float:
+    """User + system CPU seconds used so far by the given live processes."""
     ticks = os.sysconf("SC_CLK_TCK")
     total = 0
-    for p in process_tree(pid):
+    for p in pids:
         try:
             with open(f"/proc/{p}/stat") as f:
                 fields = f.read().rsplit(")", 1)[1].split()
@@ -208,14 +213,15 @@ class Server:
     """One server process in its own session (process group) with a fresh data dir."""
 
     def __init__(self, name: str, argv: list[str], port: int, workdir: Path,
-                 env: dict[str, str] | None = None):
+                 env: dict[str, str] | None = None, ready_path: str = "/health"):
         self.name, self.argv, self.port, self.workdir = name, argv, port, workdir
+        self.ready_path = ready_path
         self.env = {**os.environ, **(env or {})}
         self.proc: subprocess.Popen | None = None
         self.log_path = workdir / "server.log"
 
     def start(self, timeout: float) -> float:
-        """Starts the process and returns seconds until GET /health first answers 200."""
+        """Starts the process and returns seconds until GET ready_path first answers 200."""
         log_file = open(self.log_path, "wb")
         t0 = time.perf_counter()
         self.proc = subprocess.Popen(self.argv, stdout=log_file, stderr=subprocess.STDOUT,
@@ -225,10 +231,10 @@ class Server:
         while True:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"{self.name} exited with {self.proc.returncode} before "
-                                   f"answering /health\n{self.log_tail()}")
+                                   f"answering {self.ready_path}\n{self.log_tail()}")
             try:
                 conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=1.0)
-                conn.request("GET", "/health")
+                conn.request("GET", self.ready_path)
                 status = conn.getresponse().status
                 conn.close()
                 if status == 200:
@@ -236,7 +242,8 @@ class Server:
             except OSError:
                 pass
             if time.perf_counter() - t0 > timeout:
-                raise RuntimeError(f"{self.name} did not answer /health within {timeout}s\n"
+                raise RuntimeError(f"{self.name} did not answer {self.ready_path} within "
+                                   f"{timeout}s\n"
                                    f"{self.log_tail()}")
             time.sleep(0.01)
 
