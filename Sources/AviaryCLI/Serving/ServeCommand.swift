@@ -64,6 +64,7 @@ struct ServeCommand: AsyncParsableCommand {
         let package = try await locator.load()
         let servedName = name ?? locator.registeredName ?? package.name
         let served = ServedModel(package: package, name: servedName, version: try await locator.registeredVersion(), maximumBodySize: maxRequestSize)
+        checkInputExample(served)
         let app = buildScoringApplication(ScoringConfiguration(
             host: host, port: port, model: served, logLevel: Logger.Level(rawValue: logLevel) ?? .info
         ))
@@ -72,6 +73,19 @@ struct ServeCommand: AsyncParsableCommand {
             try await app.runService()
         } catch let error as IOError where error.errnoCode == EADDRINUSE {
             throw CommandFailure("\(host):\(port) is already in use: stop the other server or pick another --port")
+        }
+    }
+
+    /// Scores the input example mlflow saved with the model, as a request would be, so a
+    /// mismatch between the model and what its callers send shows at start.
+    private func checkInputExample(_ model: ServedModel) {
+        do {
+            if let rows = try model.scoreInputExample() {
+                FileHandle.standardError.write(Data("The model's input example scores (\(rows) rows).\n".utf8))
+            }
+        } catch {
+            let reason = (error as? AviaryError)?.message ?? "\(error)"
+            FileHandle.standardError.write(Data("Warning: the model's own input example (serving_input_example.json) does not score: \(reason). Requests shaped like it will get 400.\n".utf8))
         }
     }
 }

@@ -23,10 +23,10 @@ public struct InferenceController<Context: RequestContext>: Sendable {
         routes.get("health/live") { _, _ in ServedModel.json(#"{"live":true}"#) }
         routes.get("health/ready") { _, _ in ServedModel.json(#"{"ready":true}"#) }
         routes.get("models/:name") { _, context in
-            try Self.answer { try metadata(named: context.parameters.get("name")) }
+            try await Self.answer { try metadata(named: context.parameters.get("name")) }
         }
         routes.get("models/:name/ready") { _, context in
-            try Self.answer {
+            try await Self.answer {
                 _ = try servedModel(named: context.parameters.get("name"))
                 return try Self.encode(["name": model.name, "ready": true])
             }
@@ -34,7 +34,7 @@ public struct InferenceController<Context: RequestContext>: Sendable {
         routes.post("models/:name/infer") { request, context in
             try await Self.answer {
                 _ = try servedModel(named: context.parameters.get("name"))
-                let body = try await model.collectBody(request, context: context)
+                let body = try await model.collectBody(request)
                 let json = try body.withUnsafeReadableBytes { try JSONValue.parse($0) }
                 let inference = try InferenceRequest(json, schema: model.package.inputSchema)
                 let predictions = model.predict(inference.batch)
@@ -88,14 +88,6 @@ public struct InferenceController<Context: RequestContext>: Sendable {
             return errorResponse(error.message, status: .init(code: error.code.httpStatus))
         } catch let error as HTTPError {
             return errorResponse(error.body ?? error.status.reasonPhrase, status: error.status)
-        }
-    }
-
-    static func answer(_ body: () throws -> Response) throws -> Response {
-        do {
-            return try body()
-        } catch let error as AviaryError {
-            return errorResponse(error.message, status: .init(code: error.code.httpStatus))
         }
     }
 

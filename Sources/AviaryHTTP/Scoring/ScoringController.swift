@@ -20,8 +20,8 @@ public struct ScoringController<Context: RequestContext>: Sendable {
         routes.get("ping") { _, _ in Response(status: .ok) }
         routes.get("health") { _, _ in Response(status: .ok) }
         routes.get("version") { _, _ in version }
-        routes.post("invocations") { request, context in
-            let body = try await model.collectBody(request, context: context)
+        routes.post("invocations") { request, _ in
+            let body = try await model.collectBody(request)
             let batch = try model.decode(body, contentType: request.headers[.contentType])
             let predictions = model.predict(batch)
             return ServedModel.json("{\"predictions\":\(PredictionEncoding.nestedList(predictions))}")

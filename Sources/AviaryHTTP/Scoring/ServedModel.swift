@@ -22,7 +22,7 @@ public struct ServedModel: Sendable {
     }
 
     /// The request body, refused with 413 beyond `maximumBodySize`.
-    func collectBody(_ request: Request, context: some RequestContext) async throws -> ByteBuffer {
+    func collectBody(_ request: Request) async throws -> ByteBuffer {
         do {
             return try await request.body.collect(upTo: maximumBodySize)
         } catch is NIOTooManyBytesError {
@@ -46,6 +46,13 @@ public struct ServedModel: Sendable {
 
     func predict(_ batch: FeatureBatch) -> Predictions {
         package.predictor.predict(batch)
+    }
+
+    /// Scores the `serving_input_example.json` saved with the model as an `/invocations` body;
+    /// returns its row count, or nil when the model has no example.
+    public func scoreInputExample() throws -> Int? {
+        guard let example = package.servingInputExample else { return nil }
+        return predict(try decode(ByteBuffer(data: example), contentType: "application/json")).rowCount
     }
 
     static func json(_ text: String, status: HTTPResponse.Status = .ok) -> Response {

@@ -33,7 +33,6 @@ public struct FeatureBatch: Sendable, Equatable {
 
     /// Copies rows `range` into `buffer` row-major (`buffer[(i - range.lowerBound) * featureCount + j]`),
     /// converting each value with `convert`: the layout the tree walkers read one row at a time.
-    @inlinable
     func gatherRows<T>(_ range: Range<Int>, into buffer: UnsafeMutableBufferPointer<T>, _ convert: (Double) -> T) {
         let width = featureCount
         for (j, column) in columns.enumerated() {

@@ -6,7 +6,6 @@ public struct InputSchema: Sendable, Equatable {
     /// The kinds of value a column accepts (MLflow's column types that a tree model can use).
     public enum ColumnType: String, Sendable {
         case double, float, long, integer, boolean
-
     }
 
     public struct Column: Sendable, Equatable {

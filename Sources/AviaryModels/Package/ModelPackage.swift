@@ -22,6 +22,8 @@ public struct ModelPackage: Sendable {
     public let modelClass: String?
     /// A name for the model: the directory or file name without extension.
     public let name: String
+    /// The `serving_input_example.json` mlflow saved with the model (an `/invocations` body), if any.
+    public var servingInputExample: Data?
 
     /// Loads the model at `url`, a directory with an `MLmodel` file or a bare model file.
     public static func load(from url: URL) throws -> ModelPackage {
@@ -35,7 +37,7 @@ public struct ModelPackage: Sendable {
         }
         let predictor = try loadFile(url, flavor: nil)
         return ModelPackage(flavor: predictor is XGBoostModel ? "xgboost" : "lightgbm", predictor: predictor,
-                            inputSchema: defaultSchema(predictor), modelClass: nil, name: name)
+                            inputSchema: defaultSchema(predictor), modelClass: nil, name: name, servingInputExample: nil)
     }
 
     /// The model file's own feature names when it has them, else positional features.
@@ -78,7 +80,10 @@ public struct ModelPackage: Sendable {
            let declared = try ModelSignature.inputSchema(fromJSON: inputs, featureCount: predictor.featureCount) {
             schema = declared
         }
-        return ModelPackage(flavor: flavor, predictor: predictor, inputSchema: schema, modelClass: modelClass, name: name)
+        let example = (mlmodel["saved_input_example_info"] as? [String: Any])?["serving_input_path"] as? String
+        let exampleData = try example.map { try Data(contentsOf: try confinedFile($0, in: directory)) }
+        return ModelPackage(flavor: flavor, predictor: predictor, inputSchema: schema, modelClass: modelClass, name: name,
+                            servingInputExample: exampleData)
     }
 
     /// `data` from MLmodel resolved inside the model directory: no `..`, no absolute path, no symlink out.
