@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "AviaryTracking", targets: ["AviaryTracking"]),
         .library(name: "AviaryServer", targets: ["AviaryServer"]),
         .library(name: "AviaryModels", targets: ["AviaryModels"]),
+        .library(name: "AviaryMonitoring", targets: ["AviaryMonitoring"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
@@ -25,6 +26,7 @@ let package = Package(
         .target(name: "AviaryRegistry", dependencies: ["AviaryCore", "AviaryTracking"]),
         .target(name: "AviaryArtifacts", dependencies: ["AviaryCore"]),
         .target(name: "AviaryModels", dependencies: ["AviaryCore", .product(name: "Yams", package: "Yams")]),
+        .target(name: "AviaryMonitoring", dependencies: ["AviaryCore"]),
         .target(
             name: "AviaryStoreSQLite",
             dependencies: [
@@ -52,7 +54,7 @@ let package = Package(
         .executableTarget(
             name: "aviary",
             dependencies: [
-                "AviaryServer", "AviaryModels",
+                "AviaryServer", "AviaryModels", "AviaryMonitoring",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
@@ -69,6 +71,7 @@ let package = Package(
         .testTarget(name: "AviaryStoreSQLiteTests", dependencies: ["AviaryStoreSQLite", "AviaryTracking", "AviaryRegistry", "AviaryTesting"]),
         .testTarget(name: "AviaryRegistryTests", dependencies: ["AviaryRegistry"]),
         .testTarget(name: "AviaryModelsTests", dependencies: ["AviaryModels"]),
+        .testTarget(name: "AviaryMonitoringTests", dependencies: ["AviaryMonitoring"]),
         .testTarget(name: "AviaryHTTPTests", dependencies: ["AviaryHTTP", "AviaryTracking"]),
         .testTarget(
             name: "AviaryServerTests",

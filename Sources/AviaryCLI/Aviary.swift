@@ -13,6 +13,6 @@ struct Aviary: AsyncParsableCommand {
               export MLFLOW_TRACKING_URI=http://127.0.0.1:5000
             """,
         version: "0.1.0",
-        subcommands: [ServerCommand.self, ServeCommand.self, PredictCommand.self, ModelsCommand.self]
+        subcommands: [ServerCommand.self, ServeCommand.self, PredictCommand.self, MonitorCommand.self, ModelsCommand.self]
     )
 }

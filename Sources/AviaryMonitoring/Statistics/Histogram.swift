@@ -1,0 +1,56 @@
+import Foundation
+
+/// numpy's histogram arithmetic, as Evidently calls it: `histogram_bin_edges(bins="sturges")`
+/// and `histogram(values, bins=edges)`.
+public enum Histogram {
+    /// `np.histogram_bin_edges(values, bins="sturges")`: ⌈range / width⌉ equal bins with
+    /// width = range / (log2(n) + 1) (at least 1 for integer data), edges from `np.linspace`.
+    public static func sturgesEdges(_ values: [Double], integerData: Bool = false) -> [Double] {
+        guard var first = values.min(), var last = values.max() else { return [0, 1] }
+        let range = last - first
+        if first == last {
+            first -= 0.5
+            last += 0.5
+        }
+        var binCount = 1
+        var width = range / (log2(Double(values.count)) + 1)
+        if width != 0 {
+            if integerData, width < 1 { width = 1 }
+            binCount = Int(((last - first) / width).rounded(.up))
+        }
+        let step = (last - first) / Double(binCount)
+        var edges = (0..<binCount).map { Double($0) * step + first }
+        edges.append(last)
+        return edges
+    }
+
+    /// `np.histogram(values, bins=edges)[0]`: bins closed on the left, the last one on both
+    /// sides; values outside the edges are not counted.
+    public static func counts(_ values: [Double], edges: [Double]) -> [Double] {
+        let sorted = values.sorted()
+        // searchsorted(left) for every edge but the last, searchsorted(right) for the last.
+        var cumulative = edges.dropLast().map { lowerBound(sorted, $0) }
+        cumulative.append(upperBound(sorted, edges[edges.count - 1]))
+        return (0..<(edges.count - 1)).map { Double(cumulative[$0 + 1] - cumulative[$0]) }
+    }
+
+    static func lowerBound(_ sorted: [Double], _ value: Double) -> Int {
+        var low = 0
+        var high = sorted.count
+        while low < high {
+            let mid = (low + high) / 2
+            if sorted[mid] < value { low = mid + 1 } else { high = mid }
+        }
+        return low
+    }
+
+    static func upperBound(_ sorted: [Double], _ value: Double) -> Int {
+        var low = 0
+        var high = sorted.count
+        while low < high {
+            let mid = (low + high) / 2
+            if sorted[mid] <= value { low = mid + 1 } else { high = mid }
+        }
+        return low
+    }
+}

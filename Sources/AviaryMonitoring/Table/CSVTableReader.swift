@@ -1,0 +1,51 @@
+import AviaryCore
+import Foundation
+
+/// Loads a CSV file (with a header row) into a `DataTable`, inferring each column's kind:
+/// numeric when every present value is a number (`NaN`, `inf` included), boolean when every
+/// one is true/false, datetime when every one is an ISO 8601 date or timestamp, categorical
+/// otherwise. Empty fields and pandas' NA spellings are missing. `overrides` fixes a column's
+/// kind instead.
+public struct CSVTableReader {
+    public var overrides: [String: DataColumn.Kind]
+
+    public init(overrides: [String: DataColumn.Kind] = [:]) {
+        self.overrides = overrides
+    }
+
+    public func read(_ url: URL) throws -> DataTable {
+        guard let handle = FileHandle(forReadingAtPath: url.path) else {
+            throw AviaryError.invalid("cannot read \(url.path): no such readable file")
+        }
+        defer { try? handle.close() }
+        var reader = CSVReader(fileHandle: handle)
+        guard let header = try reader.next(), !(header.count == 1 && header[0].isEmpty) else {
+            throw AviaryError.invalid("\(url.lastPathComponent) is empty; it needs a header row and data rows")
+        }
+        if let unknown = overrides.keys.sorted().first(where: { !header.contains($0) }) {
+            throw AviaryError.invalid("no column '\(unknown)' in \(url.lastPathComponent); its columns are \(header.joined(separator: ", "))")
+        }
+        var builders = header.map { ColumnBuilder(name: $0, forced: overrides[$0]) }
+        var rows = 0
+        while true {
+            let fieldCount = try reader.nextRecord { k, bytes in
+                guard k < builders.count else { return }
+                try builders[k].append(bytes)
+            }
+            guard let fieldCount else { break }
+            guard fieldCount == header.count else {
+                throw AviaryError.invalid("\(url.lastPathComponent) line \(reader.line) has \(fieldCount) fields; the header has \(header.count)")
+            }
+            rows += 1
+        }
+        guard rows > 0 else { throw AviaryError.invalid("\(url.lastPathComponent) has a header but no rows") }
+        let mixed = builders.filter(\.needsRereadAsCategorical).map(\.name)
+        if !mixed.isEmpty {
+            // Numbers mixed with text: read again keeping those columns' texts as categories.
+            var categorical = self
+            for name in mixed { categorical.overrides[name] = .categorical }
+            return try categorical.read(url)
+        }
+        return DataTable(columns: try builders.map { try $0.finish() }, rowCount: rows)
+    }
+}

@@ -1,0 +1,30 @@
+import Testing
+@testable import AviaryMonitoring
+
+/// numpy's binning rules, which Evidently's distances depend on.
+@Suite("Histogram")
+struct HistogramTests {
+    @Test("Sturges bins: ceil(range / width) equal bins, the last edge exactly the maximum")
+    func sturges() {
+        let values = (0..<100).map { Double($0) / 10 }
+        let edges = Histogram.sturgesEdges(values)
+        // width = 9.9 / (log2(100) + 1) = 1.295…, so 8 bins.
+        #expect(edges.count == 9)
+        #expect(edges.first == 0 && edges.last == 9.9)
+        #expect(Histogram.counts(values, edges: edges).reduce(0, +) == 100, "the maximum falls in the last, closed bin")
+    }
+
+    @Test("all-equal data gets one bin of width 1 around the value; integer data bins at least 1 wide")
+    func degenerate() {
+        #expect(Histogram.sturgesEdges([3, 3, 3]) == [2.5, 3.5])
+        #expect(Histogram.sturgesEdges([0, 1, 2, 3, 4], integerData: true).count == 5)
+        #expect(Histogram.sturgesEdges([0, 1, 2, 3, 4], integerData: false).count == 5)
+        #expect(Histogram.sturgesEdges(Array(repeating: 0, count: 50) + [1], integerData: true).count == 2)
+    }
+
+    @Test("a value on an inner edge counts in the bin to its right")
+    func edges() {
+        #expect(Histogram.counts([0, 1, 1, 2], edges: [0, 1, 2]) == [1, 3])
+        #expect(Histogram.counts([-1, 3], edges: [0, 1, 2]) == [0, 0])
+    }
+}
