@@ -26,7 +26,7 @@ let package = Package(
         .target(name: "AviaryRegistry", dependencies: ["AviaryCore", "AviaryTracking"]),
         .target(name: "AviaryArtifacts", dependencies: ["AviaryCore"]),
         .target(name: "AviaryModels", dependencies: ["AviaryCore", .product(name: "Yams", package: "Yams")]),
-        .target(name: "AviaryMonitoring", dependencies: ["AviaryCore"]),
+        .target(name: "AviaryMonitoring", dependencies: ["AviaryCore", .product(name: "Yams", package: "Yams")]),
         .target(
             name: "AviaryStoreSQLite",
             dependencies: [

@@ -1,4 +1,6 @@
 import ArgumentParser
+import AviaryCore
+import Foundation
 
 /// `aviary monitor`: data drift and data quality on CSV files.
 struct MonitorCommand: AsyncParsableCommand {
@@ -11,12 +13,38 @@ struct MonitorCommand: AsyncParsableCommand {
             Examples:
               aviary monitor drift --reference train.csv --current today.csv --html drift.html --json drift.json
               aviary monitor drift --reference ref.csv --current cur.csv --columns age,income --stattest income=psi
+              aviary monitor suggest --reference ref.csv > suite.yaml
+              aviary monitor check --suite suite.yaml --data today.csv
             """,
-        subcommands: [MonitorDrift.self]
+        subcommands: [MonitorDrift.self, MonitorSuggest.self, MonitorCheck.self]
     )
 }
 
-/// A monitor failure: a one-line `Error: …` on stderr and exit status 2 (1 means drift).
-struct MonitorFailure: Error {
+/// How monitor commands fail: a one-line `Error: …` on stderr and exit status 2, since 1
+/// means "drift detected" or "a rule failed".
+enum MonitorFailure {
     static let exitCode: Int32 = 2
+
+    /// Runs `body`, turning an `AviaryError` into the one-line message and exit status 2.
+    static func reporting<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as AviaryError {
+            FileHandle.standardError.write(Data("Error: \(error.message)\n".utf8))
+            throw ExitCode(exitCode)
+        }
+    }
+
+    /// Writes a report file, or stdout for `-`.
+    static func write(_ data: Data, to path: String) throws {
+        if path == "-" {
+            FileHandle.standardOutput.write(data)
+            return
+        }
+        do {
+            try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            throw AviaryError.invalid("cannot write \(path): \(error.localizedDescription)")
+        }
+    }
 }

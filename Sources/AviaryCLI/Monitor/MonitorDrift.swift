@@ -46,13 +46,7 @@ struct MonitorDrift: ParsableCommand {
     var json: String?
 
     func run() throws {
-        let report: DriftReport
-        do {
-            report = try compare()
-        } catch let error as AviaryError {
-            FileHandle.standardError.write(Data("Error: \(error.message)\n".utf8))
-            throw ExitCode(MonitorFailure.exitCode)
-        }
+        let report = try MonitorFailure.reporting(compare)
         print("\(report.datasetDrift ? "Dataset drift detected" : "No dataset drift"): \(report.driftedColumns) of \(report.columns.count) columns drifted (threshold share \(report.shareThreshold)).")
         for column in report.columns where column.drifted {
             print("  \(column.column): \(column.method.rawValue) \(column.method.scoreIsPValue ? "p-value" : "distance") \(column.score) (threshold \(column.threshold))")
@@ -82,24 +76,12 @@ struct MonitorDrift: ParsableCommand {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
-            try write(try encoder.encode(report), to: json)
+            try MonitorFailure.write(try encoder.encode(report), to: json)
         }
         if let html {
-            try write(Data(DriftHTMLReport.render(report, referenceName: reference, currentName: current).utf8), to: html)
+            try MonitorFailure.write(Data(DriftHTMLReport.render(report, referenceName: reference, currentName: current).utf8), to: html)
         }
         return report
-    }
-
-    private func write(_ data: Data, to path: String) throws {
-        if path == "-" {
-            FileHandle.standardOutput.write(data)
-            return
-        }
-        do {
-            try data.write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw AviaryError.invalid("cannot write \(path): \(error.localizedDescription)")
-        }
     }
 
     /// `column=value` options as a dictionary, refusing malformed entries.

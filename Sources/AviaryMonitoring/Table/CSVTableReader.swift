@@ -22,6 +22,9 @@ public struct CSVTableReader {
         guard let header = try reader.next(), !(header.count == 1 && header[0].isEmpty) else {
             throw AviaryError.invalid("\(url.lastPathComponent) is empty; it needs a header row and data rows")
         }
+        if header.contains(where: { $0.contains("\u{FFFD}") || $0.contains("\0") }) {
+            throw AviaryError.invalid("\(url.lastPathComponent) is not a UTF-8 text CSV file (its first line holds binary data)")
+        }
         if let unknown = overrides.keys.sorted().first(where: { !header.contains($0) }) {
             throw AviaryError.invalid("no column '\(unknown)' in \(url.lastPathComponent); its columns are \(header.joined(separator: ", "))")
         }

@@ -64,7 +64,11 @@ public struct DataColumn: Sendable {
         switch kind {
         case .categorical: return codes[row] < 0 ? nil : categories[Int(codes[row])]
         case .boolean: return numbers[row].isNaN ? nil : (numbers[row] != 0 ? "true" : "false")
-        case .numeric, .datetime: return numbers[row].isNaN ? nil : numbers[row].description
+        case .numeric, .datetime:
+            let value = numbers[row]
+            if value.isNaN { return nil }
+            // Whole numbers as written in a CSV (`500`, not `500.0`).
+            return value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : value.description
         }
     }
 }
