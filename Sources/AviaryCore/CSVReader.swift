@@ -148,8 +148,22 @@ public struct CSVReader {
                 buffer.removeFirst(position)
                 position = 0
             }
-            let chunk = try handle?.read(upToCount: Self.chunkSize) ?? Data()
-            if chunk.isEmpty { atEnd = true } else { buffer.append(contentsOf: chunk) }
+            guard let handle else {
+                atEnd = true
+                return false
+            }
+            // read(2) straight into the buffer: FileHandle.read(upToCount:) reads 4 KiB at a time.
+            let start = buffer.count
+            buffer.append(contentsOf: repeatElement(0, count: Self.chunkSize))
+            let got = buffer.withUnsafeMutableBytes { raw in
+                Foundation.read(handle.fileDescriptor, raw.baseAddress! + start, Self.chunkSize)
+            }
+            guard got >= 0 else {
+                buffer.removeLast(Self.chunkSize)
+                throw AviaryError.invalid("cannot read the CSV input (errno \(errno))")
+            }
+            buffer.removeLast(Self.chunkSize - got)
+            if got == 0 { atEnd = true }
         }
         return true
     }

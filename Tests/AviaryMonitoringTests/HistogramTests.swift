@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import AviaryMonitoring
 
@@ -26,5 +27,19 @@ struct HistogramTests {
     func edges() {
         #expect(Histogram.counts([0, 1, 1, 2], edges: [0, 1, 2]) == [1, 3])
         #expect(Histogram.counts([-1, 3], edges: [0, 1, 2]) == [0, 0])
+    }
+}
+
+/// The radix sort the drift tests rely on must agree with the standard library's sort.
+@Suite("Radix sort")
+struct RadixSortTests {
+    @Test("random doubles of every sign and magnitude, ties, zeros and infinities")
+    func agreesWithSorted() {
+        var generator = SystemRandomNumberGenerator()
+        for size in [0, 1, 257, 10_000] {
+            var values = (0..<size).map { _ in Double.random(in: -1e6...1e6, using: &generator) * pow(10, Double(Int.random(in: -300...300, using: &generator)) / 10) }
+            values += [0, -0.0, .infinity, -.infinity, 1, 1, 1, -5, .leastNonzeroMagnitude, -.greatestFiniteMagnitude]
+            #expect(RadixSort.sorted(values).map { $0 == 0 ? 0 : $0 } == values.sorted().map { $0 == 0 ? 0 : $0 })
+        }
     }
 }

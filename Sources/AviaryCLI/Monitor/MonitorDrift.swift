@@ -69,8 +69,8 @@ struct MonitorDrift: ParsableCommand {
             guard let value = Double(text), value.isFinite else { throw AviaryError.invalid("--threshold takes a number, got '\(text)'") }
             return value
         }
-        let referenceTable = try CSVTableReader(overrides: kinds).read(URL(fileURLWithPath: reference))
-        let currentTable = try CSVTableReader(overrides: kinds).read(URL(fileURLWithPath: current))
+        let tables = try CSVTableReader(overrides: kinds).read([URL(fileURLWithPath: reference), URL(fileURLWithPath: current)])
+        let (referenceTable, currentTable) = (tables[0], tables[1])
         let report = try DriftDetector.compare(reference: referenceTable, current: currentTable, options: options)
         if let json {
             let encoder = JSONEncoder()

@@ -5,16 +5,16 @@ extension DriftChart {
     /// Shares per Sturges bin over both datasets (numbers) or per category, largest first.
     static func make(reference: DriftSample, current: DriftSample, counts: ValueCounts) -> DriftChart {
         if case .numbers(let r) = reference, case .numbers(let c) = current {
-            let edges = Histogram.sturgesEdges(r + c)
+            let edges = Histogram.sturgesEdges(sortedA: r, sortedB: c)
             return DriftChart(
                 edges: edges, labels: nil,
-                reference: Histogram.counts(r, edges: edges).map { $0 / Double(r.count) },
-                current: Histogram.counts(c, edges: edges).map { $0 / Double(c.count) }
+                reference: Histogram.counts(sorted: r, edges: edges).map { $0 / Double(r.count) },
+                current: Histogram.counts(sorted: c, edges: edges).map { $0 / Double(c.count) }
             )
         }
-        let order = counts.keys.indices.sorted { counts.reference[$0] + counts.current[$0] > counts.reference[$1] + counts.current[$1] }
+        let order = counts.labels.indices.sorted { counts.reference[$0] + counts.current[$0] > counts.reference[$1] + counts.current[$1] }
         let shown = order.prefix(maximumCategories)
-        var labels = shown.map { counts.keys[$0] }
+        var labels = shown.map { counts.labels[$0] }
         var ref = shown.map { counts.reference[$0] / Double(reference.count) }
         var cur = shown.map { counts.current[$0] / Double(current.count) }
         if order.count > maximumCategories {

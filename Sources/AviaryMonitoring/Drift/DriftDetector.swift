@@ -9,26 +9,17 @@ import Foundation
 public enum DriftDetector {
     public static func compare(reference: DataTable, current: DataTable, options: DriftOptions = DriftOptions()) throws -> DriftReport {
         let names = try selectedColumns(reference: reference, current: current, options: options)
+        // Columns are independent: compare them on every core.
+        let outcomes = Parallel.map(names) { name -> Result<ColumnOutcome, Error> in
+            Result { try compareColumn(name, reference: reference[name]!, current: current[name]!, options: options) }
+        }
         var results: [ColumnDrift] = []
         var skipped: [SkippedColumn] = []
-        for name in names {
-            let ref = reference[name]!
-            let cur = current[name]!
-            guard ref.kind == cur.kind else {
-                throw AviaryError.invalid("column '\(name)' is \(ref.kind.rawValue) in the reference but \(cur.kind.rawValue) in the current data; make them agree or name its type with --type")
+        for outcome in outcomes {
+            switch try outcome.get() {
+            case .compared(let drift): results.append(drift)
+            case .skipped(let column): skipped.append(column)
             }
-            if ref.kind == .datetime {
-                skipped.append(SkippedColumn(column: name, reason: "datetime columns are not tested for drift"))
-                continue
-            }
-            let referenceSample = DriftSample(ref)
-            let currentSample = DriftSample(cur)
-            guard referenceSample.count > 0, currentSample.count > 0 else {
-                skipped.append(SkippedColumn(column: name, reason: "no values left after dropping missing values and infinities"))
-                continue
-            }
-            results.append(try compareColumn(name, reference: referenceSample, current: currentSample,
-                                             integerData: ref.isIntegerTyped && cur.isIntegerTyped, options: options))
         }
         let drifted = results.filter(\.drifted).count
         let share = results.isEmpty ? 0 : Double(drifted) / Double(results.count)
@@ -51,12 +42,32 @@ public enum DriftDetector {
         return named
     }
 
-    static func compareColumn(_ name: String, reference: DriftSample, current: DriftSample, integerData: Bool, options: DriftOptions) throws -> ColumnDrift {
-        let isNumeric: Bool
-        if case .numbers = reference { isNumeric = true } else { isNumeric = false }
+    enum ColumnOutcome {
+        case compared(ColumnDrift)
+        case skipped(SkippedColumn)
+    }
+
+    static func compareColumn(_ name: String, reference ref: DataColumn, current cur: DataColumn, options: DriftOptions) throws -> ColumnOutcome {
+        guard ref.kind == cur.kind else {
+            throw AviaryError.invalid("column '\(name)' is \(ref.kind.rawValue) in the reference but \(cur.kind.rawValue) in the current data; make them agree or name its type with --type")
+        }
+        if ref.kind == .datetime {
+            return .skipped(SkippedColumn(column: name, reason: "datetime columns are not tested for drift"))
+        }
+        let referenceSample = DriftSample(ref)
+        let currentSample = DriftSample(cur)
+        guard referenceSample.count > 0, currentSample.count > 0 else {
+            return .skipped(SkippedColumn(column: name, reason: "no values left after dropping missing values and infinities"))
+        }
+        return .compared(try compareSamples(name, reference: referenceSample, current: currentSample,
+                                            integerData: ref.isIntegerTyped && cur.isIntegerTyped, options: options))
+    }
+
+    static func compareSamples(_ name: String, reference: DriftSample, current: DriftSample, integerData: Bool, options: DriftOptions) throws -> ColumnDrift {
+        let isNumeric = reference.isNumeric
         let counts = ValueCounts(reference: reference, current: current)
         let method = options.methods[name]
-            ?? DriftMethod.defaultMethod(isNumeric: isNumeric, referenceCount: reference.count, distinctValues: counts.keys.count)
+            ?? DriftMethod.defaultMethod(isNumeric: isNumeric, referenceCount: reference.count, distinctValues: counts.count)
         let threshold = options.thresholds[name] ?? method.defaultThreshold
         let score = try DriftScore.compute(method, reference: reference, current: current, counts: counts, integerData: integerData)
         return ColumnDrift(

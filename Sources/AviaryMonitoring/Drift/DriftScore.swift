@@ -8,20 +8,20 @@ enum DriftScore {
         switch method {
         case .ks:
             guard case .numbers(let r) = reference, case .numbers(let c) = current else { throw numericOnly(method) }
-            return KolmogorovSmirnov.test(r, c).pValue
+            return KolmogorovSmirnov.test(sortedX: r, sortedY: c).pValue
         case .wasserstein:
             guard case .numbers(let r) = reference, case .numbers(let c) = current else { throw numericOnly(method) }
             // np.std (population) of the reference, floored at 0.001.
             let mean = r.reduce(0, +) / Double(r.count)
             let std = (r.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(r.count)).squareRoot()
-            return DistributionDistances.wasserstein(r, c) / max(std, 0.001)
+            return DistributionDistances.wasserstein(sortedU: r, sortedV: c) / max(std, 0.001)
         case .chisquare:
             let scale = Double(current.count) / Double(reference.count)
             return HypothesisTests.chiSquared(observed: counts.current, expected: counts.reference.map { $0 * scale }).pValue
         case .z:
-            if counts.keys.count == 1 { return 1 }
+            if counts.count == 1 { return 1 }
             // The share of the first key in sorted order; the two-sided p-value does not depend on which key.
-            let first = counts.keys.indices.min { counts.keys[$0] < counts.keys[$1] }!
+            let first = counts.labels.isEmpty ? 0 : counts.labels.indices.min { counts.labels[$0] < counts.labels[$1] }!
             return HypothesisTests.twoProportionZ(
                 referenceHits: Double(reference.count) - counts.reference[first], referenceCount: Double(reference.count),
                 currentHits: Double(current.count) - counts.current[first], currentCount: Double(current.count)
@@ -50,11 +50,10 @@ enum DriftScore {
     static func binnedShares(reference: DriftSample, current: DriftSample, counts: ValueCounts, integerData: Bool, fillZeroes: Bool) -> ([Double], [Double]) {
         var r: [Double]
         var c: [Double]
-        if case .numbers(let refValues) = reference, case .numbers(let curValues) = current,
-           Set(refValues).count > 20 {
-            let edges = Histogram.sturgesEdges(refValues + curValues, integerData: integerData)
-            r = Histogram.counts(refValues, edges: edges).map { $0 / Double(refValues.count) }
-            c = Histogram.counts(curValues, edges: edges).map { $0 / Double(curValues.count) }
+        if case .numbers(let refValues) = reference, case .numbers(let curValues) = current, counts.referenceDistinct > 20 {
+            let edges = Histogram.sturgesEdges(sortedA: refValues, sortedB: curValues, integerData: integerData)
+            r = Histogram.counts(sorted: refValues, edges: edges).map { $0 / Double(refValues.count) }
+            c = Histogram.counts(sorted: curValues, edges: edges).map { $0 / Double(curValues.count) }
         } else {
             r = counts.reference.map { $0 / Double(reference.count) }
             c = counts.current.map { $0 / Double(current.count) }
@@ -77,14 +76,13 @@ enum DriftScore {
     static func hellinger(reference: DriftSample, current: DriftSample, counts: ValueCounts, integerData: Bool) -> Double {
         var coefficient = 0.0
         if case .numbers(let r) = reference, case .numbers(let c) = current {
-            let distinct = Array(Set(r).union(c))
-            let edges = Histogram.sturgesEdges(distinct, integerData: integerData)
-            let h1 = densities(Histogram.counts(r, edges: edges), edges: edges)
-            let h2 = densities(Histogram.counts(c, edges: edges), edges: edges)
+            let edges = Histogram.sturgesEdges(counts.numbers, integerData: integerData)
+            let h1 = densities(Histogram.counts(sorted: r, edges: edges), edges: edges)
+            let h2 = densities(Histogram.counts(sorted: c, edges: edges), edges: edges)
             let width = (edges.last! - edges.first!) / Double(edges.count - 1)
             for k in h1.indices { coefficient += (h1[k] * h2[k]).squareRoot() * width }
         } else {
-            for k in counts.keys.indices {
+            for k in 0..<counts.count {
                 let p = counts.reference[k] / Double(reference.count)
                 let q = counts.current[k] / Double(current.count)
                 coefficient += (p * q).squareRoot()

@@ -5,21 +5,27 @@ public enum DistributionDistances {
     /// The first Wasserstein distance between two samples (scipy's `wasserstein_distance(u, v)`):
     /// the area between their empirical CDFs.
     public static func wasserstein(_ u: [Double], _ v: [Double]) -> Double {
-        guard !u.isEmpty, !v.isEmpty else { return .nan }
-        let su = u.sorted()
-        let sv = v.sorted()
-        let all = (su + sv).sorted()
+        wasserstein(sortedU: u.sorted(), sortedV: v.sorted())
+    }
+
+    /// `wasserstein` on samples already sorted: one merge pass over the pooled values.
+    static func wasserstein(sortedU su: [Double], sortedV sv: [Double]) -> Double {
+        guard !su.isEmpty, !sv.isEmpty else { return .nan }
         var distance = 0.0
         var iu = 0
         var iv = 0
-        for k in 0..<(all.count - 1) {
-            // CDFs just right of all[k]: the share of each sample <= all[k].
-            while iu < su.count, su[iu] <= all[k] { iu += 1 }
-            while iv < sv.count, sv[iv] <= all[k] { iv += 1 }
-            let delta = all[k + 1] - all[k]
-            distance += abs(Double(iu) / Double(su.count) - Double(iv) / Double(sv.count)) * delta
+        let nu = Double(su.count)
+        let nv = Double(sv.count)
+        // Walk the pooled sorted values; between consecutive ones the CDFs are constant.
+        var current = min(su[0], sv[0])
+        while true {
+            while iu < su.count, su[iu] <= current { iu += 1 }
+            while iv < sv.count, sv[iv] <= current { iv += 1 }
+            guard iu < su.count || iv < sv.count else { return distance }
+            let next = iu == su.count ? sv[iv] : (iv == sv.count ? su[iu] : min(su[iu], sv[iv]))
+            distance += abs(Double(iu) / nu - Double(iv) / nv) * (next - current)
+            current = next
         }
-        return distance
     }
 
     /// scipy's `distance.jensenshannon(p, q)`: both normalised to sum 1, natural logarithm,

@@ -6,14 +6,27 @@ public enum Histogram {
     /// `np.histogram_bin_edges(values, bins="sturges")`: ⌈range / width⌉ equal bins with
     /// width = range / (log2(n) + 1) (at least 1 for integer data), edges from `np.linspace`.
     public static func sturgesEdges(_ values: [Double], integerData: Bool = false) -> [Double] {
-        guard var first = values.min(), var last = values.max() else { return [0, 1] }
+        guard let first = values.min(), let last = values.max() else { return [0, 1] }
+        return sturgesEdges(first: first, last: last, count: values.count, integerData: integerData)
+    }
+
+    /// The Sturges edges of two sorted samples pooled, without pooling them.
+    static func sturgesEdges(sortedA a: [Double], sortedB b: [Double], integerData: Bool = false) -> [Double] {
+        let lows = [a.first, b.first].compactMap { $0 }
+        let highs = [a.last, b.last].compactMap { $0 }
+        guard let first = lows.min(), let last = highs.max() else { return [0, 1] }
+        return sturgesEdges(first: first, last: last, count: a.count + b.count, integerData: integerData)
+    }
+
+    static func sturgesEdges(first: Double, last: Double, count: Int, integerData: Bool) -> [Double] {
+        var (first, last) = (first, last)
         let range = last - first
         if first == last {
             first -= 0.5
             last += 0.5
         }
         var binCount = 1
-        var width = range / (log2(Double(values.count)) + 1)
+        var width = range / (log2(Double(count)) + 1)
         if width != 0 {
             if integerData, width < 1 { width = 1 }
             binCount = Int(((last - first) / width).rounded(.up))
@@ -27,7 +40,10 @@ public enum Histogram {
     /// `np.histogram(values, bins=edges)[0]`: bins closed on the left, the last one on both
     /// sides; values outside the edges are not counted.
     public static func counts(_ values: [Double], edges: [Double]) -> [Double] {
-        let sorted = values.sorted()
+        counts(sorted: values.sorted(), edges: edges)
+    }
+
+    static func counts(sorted: [Double], edges: [Double]) -> [Double] {
         // searchsorted(left) for every edge but the last, searchsorted(right) for the last.
         var cumulative = edges.dropLast().map { lowerBound(sorted, $0) }
         cumulative.append(upperBound(sorted, edges[edges.count - 1]))

@@ -14,8 +14,10 @@ public enum KolmogorovSmirnov {
 
     /// Both samples must be non-empty and free of NaN.
     public static func test(_ x: [Double], _ y: [Double]) -> Result {
-        let a = x.sorted()
-        let b = y.sorted()
+        test(sortedX: x.sorted(), sortedY: y.sorted())
+    }
+
+    static func test(sortedX a: [Double], sortedY b: [Double]) -> Result {
         let n1 = a.count
         let n2 = b.count
         var d = statistic(sortedA: a, sortedB: b)

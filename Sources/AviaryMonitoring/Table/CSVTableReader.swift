@@ -13,6 +13,11 @@ public struct CSVTableReader {
         self.overrides = overrides
     }
 
+    /// Reads several files at once, one per core.
+    public func read(_ urls: [URL]) throws -> [DataTable] {
+        try Parallel.map(urls) { url in Result { try read(url) } }.map { try $0.get() }
+    }
+
     public func read(_ url: URL) throws -> DataTable {
         guard let handle = FileHandle(forReadingAtPath: url.path) else {
             throw AviaryError.invalid("cannot read \(url.path): no such readable file")
