@@ -4,9 +4,10 @@
 SWIFT ?= swift
 PYTHON ?= python3
 VENV := .venv
+EVIDENTLY_VENV := .venv-evidently
 BIN_PATH = $(shell $(SWIFT) build --show-bin-path)
 
-.PHONY: test swift-test compat build release bench bench-serve clean-data
+.PHONY: test swift-test compat build release bench bench-serve chromium clean-data
 
 test: swift-test compat
 
@@ -21,13 +22,23 @@ swift-test:
 	$(SWIFT) test --skip-build
 
 # The peer suite starts the freshly built server itself on a free port with a temporary data dir.
-compat: build $(VENV)/.installed
-	AVIARY_BIN=$(BIN_PATH)/aviary $(VENV)/bin/python -m pytest compat -q
+# Evidently (the drift peer) needs pandas < 3, so it gets its own virtualenv; the HTML report
+# is rendered by Debian's chromium, installed here when missing.
+compat: build $(VENV)/.installed $(EVIDENTLY_VENV)/.installed chromium
+	AVIARY_BIN=$(BIN_PATH)/aviary EVIDENTLY_PYTHON=$(EVIDENTLY_VENV)/bin/python $(VENV)/bin/python -m pytest compat -q
 
 $(VENV)/.installed: compat/requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet -r compat/requirements.txt
 	touch $@
+
+$(EVIDENTLY_VENV)/.installed: compat/requirements-evidently.txt
+	$(PYTHON) -m venv $(EVIDENTLY_VENV)
+	$(EVIDENTLY_VENV)/bin/pip install --quiet -r compat/requirements-evidently.txt
+	touch $@
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
 
 # Benchmarks: release build, side by side with `mlflow server` when .venv-bench has it.
 bench: release

@@ -60,21 +60,27 @@ public enum DriftDetector {
             return .skipped(SkippedColumn(column: name, reason: "no values left after dropping missing values and infinities"))
         }
         return .compared(try compareSamples(name, reference: referenceSample, current: currentSample,
-                                            integerData: ref.isIntegerTyped && cur.isIntegerTyped, options: options))
+                                            integerData: ref.isIntegerTyped && cur.isIntegerTyped,
+                                            currentIsIntegerTyped: cur.isIntegerTyped, options: options))
     }
 
-    static func compareSamples(_ name: String, reference: DriftSample, current: DriftSample, integerData: Bool, options: DriftOptions) throws -> ColumnDrift {
-        let isNumeric = reference.isNumeric
+    /// Evidently infers column types on the current data: integers (no missing values) with at
+    /// most this many distinct values are categorical.
+    static let integerCardinalityLimit = 10
+
+    static func compareSamples(_ name: String, reference: DriftSample, current: DriftSample, integerData: Bool,
+                               currentIsIntegerTyped: Bool, options: DriftOptions) throws -> ColumnDrift {
         let counts = ValueCounts(reference: reference, current: current)
+        let isNumeric = reference.isNumeric && !(currentIsIntegerTyped && counts.currentDistinct <= integerCardinalityLimit)
         let method = options.methods[name]
             ?? DriftMethod.defaultMethod(isNumeric: isNumeric, referenceCount: reference.count, distinctValues: counts.count)
         let threshold = options.thresholds[name] ?? method.defaultThreshold
         let score = try DriftScore.compute(method, reference: reference, current: current, counts: counts, integerData: integerData)
         return ColumnDrift(
             column: name, type: isNumeric ? "num" : "cat", method: method, score: score, threshold: threshold,
-            drifted: method.scoreIsPValue ? score < threshold : score >= threshold,
+            drifted: method.detectsDrift(score: score, threshold: threshold),
             referenceCount: reference.count, currentCount: current.count,
-            chart: DriftChart.make(reference: reference, current: current, counts: counts)
+            chart: DriftChart.make(reference: reference, current: current, counts: counts, categorical: !isNumeric)
         )
     }
 }

@@ -19,8 +19,17 @@ public enum DriftMethod: String, Sendable, CaseIterable, Codable {
         }
     }
 
-    /// True when the score is a p-value (drift when below the threshold); false for distances
-    /// (drift when at or above it).
+    /// Whether `score` means drift under `threshold`: Evidently's rule per test (KS drifts at
+    /// p ≤ threshold, chi-squared and z at p < threshold, distances at ≥ threshold).
+    public func detectsDrift(score: Double, threshold: Double) -> Bool {
+        switch self {
+        case .ks: score <= threshold
+        case .chisquare, .z: score < threshold
+        default: score >= threshold
+        }
+    }
+
+    /// True when the score is a p-value (small means drift); false for distances.
     public var scoreIsPValue: Bool {
         switch self {
         case .ks, .chisquare, .z: true

@@ -91,6 +91,8 @@ struct ValueCounts {
 
     /// Distinct values of the reference alone.
     var referenceDistinct: Int { reference.reduce(0) { $0 + ($1 > 0 ? 1 : 0) } }
+    /// Distinct values of the current sample alone.
+    var currentDistinct: Int { current.reduce(0) { $0 + ($1 > 0 ? 1 : 0) } }
 
     /// Labels whose code occurs, in code order.
     private static func used(_ codes: [Int32], _ labels: [String]) -> [String] {

@@ -29,7 +29,9 @@ public enum DriftHTMLReport {
             html += "<p class=\"skipped\">Not tested: <code>\(HTMLText.escape(skipped.column))</code>, \(HTMLText.escape(skipped.reason)).</p>\n"
         }
         for (k, column) in ordered.enumerated() {
-            let rule = column.method.scoreIsPValue ? "drift when p-value &lt; \(HTMLText.number(column.threshold))" : "drift when distance ≥ \(HTMLText.number(column.threshold))"
+            let rule = column.method.scoreIsPValue
+                ? "drift when p-value \(column.method == .ks ? "≤" : "&lt;") \(HTMLText.number(column.threshold))"
+                : "drift when distance ≥ \(HTMLText.number(column.threshold))"
             html += """
                 <section class="column" id="column-\(k)"><h2>\(HTMLText.escape(column.column)) <span class="badge \(column.drifted ? "drift" : "ok")">\(column.drifted ? "drift" : "no drift")</span></h2>
                 <p>\(column.method.rawValue) \(column.method.scoreIsPValue ? "p-value" : "distance") \(HTMLText.number(column.score)) (\(rule)); \(column.referenceCount) reference and \(column.currentCount) current values.</p>
