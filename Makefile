@@ -7,7 +7,7 @@ VENV := .venv
 EVIDENTLY_VENV := .venv-evidently
 BIN_PATH = $(shell $(SWIFT) build --show-bin-path)
 
-.PHONY: test swift-test compat build release bench bench-serve chromium clean-data
+.PHONY: test swift-test compat build release bench bench-serve bench-drift chromium clean-data
 
 test: swift-test compat
 
@@ -49,6 +49,10 @@ bench: release
 bench-serve:
 	$(SWIFT) build -c release
 	bench/run.sh serve
+
+# Drift: aviary monitor drift vs Evidently's DataDriftPreset on 1,000,000 rows x 20 columns.
+bench-drift: release $(EVIDENTLY_VENV)/.installed
+	$(PYTHON) bench/drift_bench.py --aviary $(shell $(SWIFT) build -c release --show-bin-path)/aviary
 
 clean-data:
 	rm -rf aviary-data

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The reference side of compat/test_drift.py, run in .venv-evidently (Evidently needs pandas < 3).
 
-    evidently_peer.py preset REF.csv CUR.csv [--drift-share 0.5]
+    evidently_peer.py preset REF.csv CUR.csv [--drift-share 0.5] [--html REPORT.html]
         Evidently's DataDriftPreset on the two files: per column the test, score, threshold and
         verdict; the dataset's drifted share and verdict. JSON on stdout.
 
@@ -50,7 +50,10 @@ def number(x):
 def preset(args):
     ref, cur = pd.read_csv(args.ref), pd.read_csv(args.cur)
     report = Report([DataDriftPreset(drift_share=args.drift_share)], include_tests=True)
-    snapshot = report.run(Dataset.from_pandas(cur), Dataset.from_pandas(ref)).dict()
+    run = report.run(Dataset.from_pandas(cur), Dataset.from_pandas(ref))
+    if args.html:
+        run.save_html(args.html)
+    snapshot = run.dict()
     status = {t["metric_config"]["metric_id"]: str(getattr(t["status"], "value", t["status"])) for t in snapshot["tests"]}
     columns, dataset = [], None
     for metric in snapshot["metrics"]:
@@ -116,6 +119,7 @@ def main():
     p.add_argument("ref")
     p.add_argument("cur")
     p.add_argument("--drift-share", type=float, default=0.5)
+    p.add_argument("--html", help="also save Evidently's HTML report here (the benchmark times it)")
     s = sub.add_parser("stats")
     s.add_argument("ref")
     s.add_argument("cur")
