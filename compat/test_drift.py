@@ -235,3 +235,31 @@ def test_bad_inputs_exit_2_with_one_line(tmp_path, case):
     assert done.returncode == 2, (done.stdout, done.stderr)
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("Error: "), done.stderr
+
+
+def test_profiles_match_pandas(tmp_path):
+    rng = np.random.default_rng(11)
+    n = 2_345
+    data = pd.DataFrame({
+        "x": rng.normal(3, 2, n), "k": rng.integers(0, 40, n), "colour": rng.choice(["red", "green", "blue", "teal"], n, p=[.4, .3, .2, .1]),
+    })
+    data.loc[rng.random(n) < 0.05, "x"] = np.nan
+    data.loc[rng.random(n) < 0.02, "colour"] = np.nan
+    path, out = tmp_path / "data.csv", tmp_path / "profile.json"
+    data.to_csv(path, index=False)
+    done = aviary("profile", "--data", str(path), "--json", str(out))
+    assert done.returncode == 0, done.stderr
+    profiles = {p["column"]: p for p in json.loads(out.read_text())}
+    for column in ("x", "k"):
+        described = data[column].describe()
+        got = profiles[column]
+        assert got["count"] == described["count"] and got["missing"] == data[column].isna().sum()
+        assert got["distinct"] == data[column].nunique()
+        for ours, theirs in [("min", "min"), ("max", "max"), ("mean", "mean"), ("std", "std")]:
+            assert math.isclose(got[ours], described[theirs], rel_tol=1e-9), (column, ours)
+        for q in ("25%", "50%", "75%"):
+            assert math.isclose(got["quantiles"][q], described[q], rel_tol=1e-12), (column, q)
+        assert sum(got["histogram"]["counts"]) == described["count"]
+    counts = data["colour"].value_counts()
+    assert profiles["colour"]["missing"] == data["colour"].isna().sum()
+    assert [(t["value"], t["count"]) for t in profiles["colour"]["top"]] == list(counts.items())

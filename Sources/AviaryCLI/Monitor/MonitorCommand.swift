@@ -16,7 +16,7 @@ struct MonitorCommand: AsyncParsableCommand {
               aviary monitor suggest --reference ref.csv > suite.yaml
               aviary monitor check --suite suite.yaml --data today.csv
             """,
-        subcommands: [MonitorDrift.self, MonitorSuggest.self, MonitorCheck.self]
+        subcommands: [MonitorDrift.self, MonitorSuggest.self, MonitorCheck.self, MonitorProfile.self]
     )
 }
 
