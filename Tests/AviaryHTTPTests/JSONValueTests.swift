@@ -64,3 +64,24 @@ struct JSONValueTests {
         #expect(throws: (any Error).self) { try Self.parse(text) }
     }
 }
+
+/// The shortest decimal forms of random doubles (what Python and pandas write, mostly 17
+/// digits, through the Eisel–Lemire path) must read back bit for bit.
+@Suite("Decimal conversion")
+struct DecimalNumberTests {
+    @Test("200,000 random doubles round-trip through their shortest text")
+    func roundTrip() throws {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<200_000 {
+            let bits = UInt64.random(in: 0..<0x7FF0_0000_0000_0000, using: &generator)
+            let value = Bool.random(using: &generator) ? Double(bitPattern: bits) : Double.random(in: -1e6...1e6, using: &generator)
+            var text = value.description
+            if text.hasSuffix(".0") { text.removeLast(2) }
+            guard case .number(let parsed) = try JSONValueTests.parse(text) else {
+                Issue.record("\(text) did not parse")
+                continue
+            }
+            #expect(parsed.bitPattern == value.bitPattern, "\(text)")
+        }
+    }
+}
