@@ -15,6 +15,7 @@ public struct InferenceController<Context: RequestContext>: Sendable {
         self.serverVersion = serverVersion
     }
 
+    /// The routes, relative to the `/v2` prefix.
     public var routes: RouteCollection<Context> {
         let routes = RouteCollection(context: Context.self)
         routes.get { _, _ in

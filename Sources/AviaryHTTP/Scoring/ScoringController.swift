@@ -15,6 +15,7 @@ public struct ScoringController<Context: RequestContext>: Sendable {
         self.version = version
     }
 
+    /// The routes, at the server's root.
     public var routes: RouteCollection<Context> {
         let routes = RouteCollection(context: Context.self)
         routes.get("ping") { _, _ in Response(status: .ok) }

@@ -6,6 +6,7 @@ import NIOCore
 
 /// The model a scoring server answers for, with the request limits every endpoint shares.
 public struct ServedModel: Sendable {
+    /// The loaded model with its input schema.
     public let package: ModelPackage
     /// The name clients address it by (`/v2/models/{name}`).
     public let name: String

@@ -14,6 +14,7 @@ public struct UIController<Context: RequestContext>: Sendable {
         self.service = service
     }
 
+    /// The pages, at the server's root: `/` and `/experiments/{id}`.
     public var routes: RouteCollection<Context> {
         let routes = RouteCollection(context: Context.self)
         routes.get { request, _ in try await experimentsPage(request) }

@@ -239,13 +239,11 @@ struct LogBatchParser {
                 guard index < bytes.count else { return nil }
                 let escape = bytes[index]
                 index += 1
+                if let byte = JSONEscape.simple(escape) {
+                    scalars.append(byte)
+                    continue
+                }
                 switch escape {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): scalars.append(escape)
-                case UInt8(ascii: "b"): scalars.append(0x08)
-                case UInt8(ascii: "f"): scalars.append(0x0C)
-                case UInt8(ascii: "n"): scalars.append(0x0A)
-                case UInt8(ascii: "r"): scalars.append(0x0D)
-                case UInt8(ascii: "t"): scalars.append(0x09)
                 case UInt8(ascii: "u"):
                     guard let scalar = unicodeEscape() else { return nil }
                     scalars.append(contentsOf: String(Character(scalar)).utf8)

@@ -9,6 +9,7 @@ public struct Predictions: Sendable, Equatable {
     public var values: [Double]
     /// Numbers per row: 1 for regression and binary models, the class count for multiclass probabilities.
     public let width: Int
+    /// The precision the values were computed in (what `formatted` prints and v2 reports as FP32/FP64).
     public let precision: Precision
 
     public init(values: [Double], width: Int, precision: Precision) {
@@ -17,6 +18,7 @@ public struct Predictions: Sendable, Equatable {
         self.precision = precision
     }
 
+    /// Rows scored.
     public var rowCount: Int { width == 0 ? 0 : values.count / width }
 
     /// Row `i`'s outputs.

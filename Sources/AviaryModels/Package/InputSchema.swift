@@ -8,6 +8,7 @@ public struct InputSchema: Sendable, Equatable {
         case double, float, long, integer, boolean
     }
 
+    /// One input column: its name, the kind of value it takes, and whether it may be absent.
     public struct Column: Sendable, Equatable {
         public var name: String
         public var type: ColumnType
@@ -20,6 +21,7 @@ public struct InputSchema: Sendable, Equatable {
     /// False when neither the signature nor the model names the features: inputs are taken by position.
     public let isNamed: Bool
 
+    /// Number of features.
     public var width: Int { columns.count }
 
     /// Unnamed features `f0…`, taken by position.

@@ -16,7 +16,9 @@ import Yams
 public struct ModelPackage: Sendable {
     /// `xgboost` or `lightgbm`.
     public let flavor: String
+    /// The native runtime that scores batches.
     public let predictor: any Predictor
+    /// The columns requests and CSV files must supply, from the signature or the model file.
     public let inputSchema: InputSchema
     /// The Python class the model was logged from (`xgboost.core.Booster`, `xgboost.sklearn.XGBClassifier`, …), when known.
     public let modelClass: String?

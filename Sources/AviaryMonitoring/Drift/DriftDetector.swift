@@ -7,6 +7,9 @@ import Foundation
 ///
 /// A stream of prediction windows feeds it one `DataTable` per window against a fixed reference.
 public enum DriftDetector {
+    /// Tests every selected column of `current` against `reference` and gives the dataset verdict.
+    /// Unknown columns, a column typed differently in the two datasets, or a test that does not
+    /// apply to a column's type are errors.
     public static func compare(reference: DataTable, current: DataTable, options: DriftOptions = DriftOptions()) throws -> DriftReport {
         let names = try selectedColumns(reference: reference, current: current, options: options)
         // Columns are independent: compare them on every core.

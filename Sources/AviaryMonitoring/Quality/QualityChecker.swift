@@ -20,6 +20,7 @@ public struct RuleResult: Sendable, Codable {
     }
 }
 
+/// A row that breaks a rule and the values of the columns the rule reads.
 public struct RuleExample: Sendable, Codable {
     public var row: Int
     public var values: [String: String]
@@ -28,7 +29,9 @@ public struct RuleExample: Sendable, Codable {
 /// A suite checked against a dataset.
 public struct QualityReport: Sendable, Codable {
     public var rows: Int
+    /// One result per rule, in suite order.
     public var results: [RuleResult]
+    /// True when every rule passes.
     public var passed: Bool { results.allSatisfy(\.passed) }
     public var failedRules: Int { results.filter { !$0.passed }.count }
 

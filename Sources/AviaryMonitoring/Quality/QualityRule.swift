@@ -23,6 +23,7 @@ public enum QualityRule: Sendable, Equatable {
     /// The dataset has between min and max rows (either bound optional).
     case rowCount(min: Int?, max: Int?)
 
+    /// How `compare` relates its left and right column, written as in the suite (`<=`).
     public enum ComparisonOperator: String, Sendable, CaseIterable {
         case less = "<", lessOrEqual = "<=", equal = "==", notEqual = "!=", greaterOrEqual = ">=", greater = ">"
 

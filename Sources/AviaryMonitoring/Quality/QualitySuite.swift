@@ -14,6 +14,7 @@ import Yams
 ///   - {rule: compare, left: start_date, op: "<=", right: end_date}
 /// ```
 public struct QualitySuite: Sendable, Equatable {
+    /// The rules, checked in this order.
     public var rules: [QualityRule]
 
     public init(rules: [QualityRule]) {

@@ -5,6 +5,8 @@ public enum SuiteSuggester {
     /// Categorical columns with at most this many distinct values get an allowed_values rule.
     static let maximumAllowedValues = 50
 
+    /// The suite for `table`: row-count bounds, then per column its type, missing-value rule,
+    /// range or allowed values and uniqueness, then ordered date pairs.
     public static func suggest(from table: DataTable) -> QualitySuite {
         var rules: [QualityRule] = [.rowCount(min: max(1, table.rowCount / 2), max: table.rowCount * 2)]
         for column in table.columns {

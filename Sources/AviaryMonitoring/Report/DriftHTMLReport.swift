@@ -4,6 +4,7 @@ import Foundation
 /// summary table first, then one section per column with its chart, test, score, threshold
 /// and verdict.
 public enum DriftHTMLReport {
+    /// The page for `report`; the dataset names are shown as given (escaped).
     public static func render(_ report: DriftReport, referenceName: String, currentName: String) -> String {
         var html = """
             <!DOCTYPE html>

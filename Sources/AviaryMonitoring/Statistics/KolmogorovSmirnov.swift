@@ -7,6 +7,7 @@ public enum KolmogorovSmirnov {
     /// scipy's `MAX_AUTO_N`.
     static let maximumExactSize = 10_000
 
+    /// The statistic D (as scipy reports it, rounded to the lattice h/lcm on the exact path) and its p-value.
     public struct Result: Sendable, Equatable {
         public var statistic: Double
         public var pValue: Double

@@ -7,6 +7,7 @@ import Foundation
 /// otherwise. Empty fields and pandas' NA spellings are missing. `overrides` fixes a column's
 /// kind instead.
 public struct CSVTableReader {
+    /// Column kinds fixed by the caller instead of inferred.
     public var overrides: [String: DataColumn.Kind]
 
     public init(overrides: [String: DataColumn.Kind] = [:]) {
@@ -18,6 +19,7 @@ public struct CSVTableReader {
         try Parallel.map(urls) { url in Result { try read(url) } }.map { try $0.get() }
     }
 
+    /// Reads one file; a ragged row, an empty or binary file, or a value that breaks an override is an error naming the line.
     public func read(_ url: URL) throws -> DataTable {
         guard let handle = FileHandle(forReadingAtPath: url.path) else {
             throw AviaryError.invalid("cannot read \(url.path): no such readable file")

@@ -1,6 +1,7 @@
 /// A dataset held column by column, each column typed: what the profiles, quality rules and
 /// drift tests read.
 public struct DataTable: Sendable {
+    /// The columns in file order.
     public var columns: [DataColumn]
     public let rowCount: Int
 
@@ -52,6 +53,7 @@ public struct DataColumn: Sendable {
         self.isIntegerTyped = isIntegerTyped
     }
 
+    /// Rows in the column, missing ones included.
     public var count: Int { kind == .categorical ? codes.count : numbers.count }
 
     /// Number of missing values (NaN, or code -1).
