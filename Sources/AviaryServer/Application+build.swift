@@ -43,6 +43,6 @@ public func buildRouter(database: AviaryDatabase, artifacts: LocalArtifactStore)
     }
     router.addRoutes(LineageController<BasicRequestContext>(service: registry).routes, atPath: "api/aviary/v1")
     router.addRoutes(HealthController<BasicRequestContext>(version: ServerConfiguration.version).routes)
-    router.addRoutes(UIController<BasicRequestContext>(service: service).routes)
+    router.addRoutes(UIController<BasicRequestContext>(service: service, registry: registry, artifacts: artifacts).routes)
     return router
 }

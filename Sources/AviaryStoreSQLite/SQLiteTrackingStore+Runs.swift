@@ -1,6 +1,7 @@
 import AviaryCore
 import AviaryTracking
 import GRDB
+import GRDBSQLite
 
 extension SQLiteTrackingStore {
     public func createRun(_ run: NewRun) async throws -> Run {
@@ -133,6 +134,33 @@ extension SQLiteTrackingStore {
             }
             guard let limit else { return Page(items: metrics, nextPageToken: nil) }
             return Page(fetched: metrics, offset: page.offset, limit: limit)
+        }
+    }
+
+    public func metricSeries(runID: String, key: String) async throws -> MetricSeries {
+        try await writer.read { db in
+            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM runs WHERE run_uuid = ?", arguments: [runID]) == true else {
+                throw Self.runNotFound(runID)
+            }
+            // The primary key (run_uuid, key, step, timestamp, …) delivers the rows in step order
+            // without a sort; reading the columns through the C API keeps a million points
+            // within tens of milliseconds, where decoding GRDB rows would take several times that.
+            let statement = try db.makeStatement(sql: "SELECT step, timestamp, value, is_nan FROM metrics WHERE run_uuid = ? AND key = ?")
+            try statement.setArguments([runID, key])
+            let handle = statement.sqliteStatement
+            var series = MetricSeries()
+            while true {
+                let code = sqlite3_step(handle)
+                if code == SQLITE_DONE { break }
+                guard code == SQLITE_ROW else {
+                    throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)), sql: statement.sql)
+                }
+                series.steps.append(sqlite3_column_int64(handle, 0))
+                series.timestamps.append(sqlite3_column_int64(handle, 1))
+                series.values.append(sqlite3_column_int(handle, 3) != 0 ? .nan : sqlite3_column_double(handle, 2))
+            }
+            sqlite3_reset(handle)
+            return series
         }
     }
 

@@ -197,6 +197,11 @@ public struct TrackingService: Sendable {
         return try await store.metricHistory(runID: runID, key: key, page: try PageToken(decoding: pageToken), limit: limit)
     }
 
+    /// A metric's whole history as columns, in step order, for charts.
+    public func metricSeries(runID: String, key: String) async throws -> MetricSeries {
+        try await store.metricSeries(runID: runID, key: key)
+    }
+
     /// Searches runs of the given experiments with MLflow's filter and order_by grammar.
     public func searchRuns(
         experimentIDs: [String], filter: String?, orderBy: [String], viewType: ViewType?, maxResults: Int64?,

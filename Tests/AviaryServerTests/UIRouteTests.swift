@@ -10,6 +10,10 @@ struct UIRouteTests {
     static let payload = #"<script>alert(1)</script>"onerror=x"#
     static let escaped = "&lt;script&gt;alert(1)&lt;/script&gt;&quot;onerror=x"
 
+    static func percentEncoded(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+    }
+
     static func html(_ client: any TestClientProtocol, _ path: String) async throws -> (HTTPResponse.Status, String) {
         try await client.execute(uri: path, method: .get) { ($0.status, String(buffer: $0.body)) }
     }
@@ -50,13 +54,13 @@ struct UIRouteTests {
             let id = try await Self.seed(client, runs: 55)
             let (status, first) = try await Self.html(client, "/experiments/\(id)?order_by=metrics.loss%20DESC")
             #expect(status == .ok)
-            #expect(first.components(separatedBy: "<tr><td title=").count - 1 == 50)
+            #expect(first.components(separatedBy: "<tr data-run-id=").count - 1 == 50)
             #expect(first.contains(Self.escaped) && !first.contains("<script>alert"))
             #expect(first.range(of: "run-54")!.lowerBound < first.range(of: "run-53")!.lowerBound, "highest loss first")
-            let link = try #require(first.range(of: #"href="(/experiments/[^"]+)">Next page"#, options: .regularExpression))
-            let next = String(first[link]).dropFirst(6).prefix { $0 != "\"" }.replacingOccurrences(of: "&amp;", with: "&")
+            let link = try #require(first.range(of: #"rel="next" href="(/experiments/[^"]+)">Next page"#, options: .regularExpression))
+            let next = String(first[link]).dropFirst(#"rel="next" href=""#.count).prefix { $0 != "\"" }.replacingOccurrences(of: "&amp;", with: "&")
             let (_, second) = try await Self.html(client, next)
-            #expect(second.components(separatedBy: "<tr><td title=").count - 1 == 5)
+            #expect(second.components(separatedBy: "<tr data-run-id=").count - 1 == 5)
             #expect(second.contains("run-0") && !second.contains("run-54"))
         }
     }

@@ -1,101 +1,163 @@
+import AviaryArtifacts
 import AviaryCore
+import AviaryRegistry
 import AviaryTracking
 import Foundation
 import Hummingbird
 
-/// The server-rendered web UI: the experiments list at `/` and each experiment's runs table,
-/// paged, sorted and filtered on the server with the search grammar of `runs/search`.
+/// The server-rendered web UI: experiments and their runs, run pages with metric charts and an
+/// artifact browser, run comparison, and the model registry.
+///
+/// Every page is a swift-mustache template over values this controller prepares; user strings
+/// reach the HTML only through escaping (`{{…}}` or `HTMLText.escape` in the chart code), and
+/// a Content-Security-Policy allowing only Aviary's own script stops anything that slipped by.
 public struct UIController<Context: RequestContext>: Sendable {
     let service: TrackingService
-    /// Runs per page of the experiment view.
-    static var pageSize: Int64 { 50 }
+    let registry: RegistryService
+    let artifacts: LocalArtifactStore
+    let fileIO = FileIO()
 
-    public init(service: TrackingService) {
+    public init(service: TrackingService, registry: RegistryService, artifacts: LocalArtifactStore) {
         self.service = service
+        self.registry = registry
+        self.artifacts = artifacts
     }
 
-    /// The pages, at the server's root: `/` and `/experiments/{id}`.
+    /// The pages and their static assets, at the server's root.
     public var routes: RouteCollection<Context> {
         let routes = RouteCollection(context: Context.self)
-        routes.get { request, _ in try await experimentsPage(request) }
+        routes.get { request, _ in await Self.html { try await experimentsPage(request) } }
         routes.get("experiments/:id") { request, context in
-            try await experimentPage(request, id: context.parameters.require("id"))
+            await Self.html { try await experimentPage(request, id: context.parameters.require("id")) }
         }
+        routes.get("runs/:id") { request, context in
+            await Self.html { try await runPage(request, id: context.parameters.require("id")) }
+        }
+        routes.get("runs/:id/artifacts") { request, context in
+            await Self.html { try await artifactPage(request, runID: context.parameters.require("id")) }
+        }
+        routes.get("runs/:id/artifacts/raw") { request, context in
+            await Self.html { try await rawArtifact(request, runID: context.parameters.require("id"), context: context) }
+        }
+        routes.get("compare") { request, _ in await Self.html { try await comparePage(request) } }
+        routes.get("models") { request, _ in await Self.html { try await modelsPage(request) } }
+        routes.get("models/:name") { _, context in
+            await Self.html { try await modelPage(name: Self.decodedName(context)) }
+        }
+        routes.get("models/:name/versions/:version") { _, context in
+            await Self.html { try await versionPage(name: Self.decodedName(context), version: context.parameters.require("version")) }
+        }
+        routes.get("static/aviary.css") { _, _ in UIAssets.response(UIAssets.css, type: "text/css; charset=utf-8") }
+        routes.get("static/aviary.js") { _, _ in UIAssets.response(UIAssets.javascript, type: "text/javascript; charset=utf-8") }
         return routes
     }
 
-    private func experimentsPage(_ request: Request) async throws -> Response {
-        let query = request.uri.queryParameters["q"].map(String.init)?.trimmingCharacters(in: .whitespaces) ?? ""
-        var experiments: [Experiment] = []
-        var token: String?
-        repeat {
-            let page = try await service.searchExperiments(filter: nil, orderBy: ["name ASC"], viewType: .activeOnly, maxResults: 1000, pageToken: token)
-            experiments += page.items
-            token = page.nextPageToken
-        } while token != nil
-        if !query.isEmpty { experiments = experiments.filter { $0.name.localizedCaseInsensitiveContains(query) } }
-        let view: [String: Any] = [
-            "query": query,
-            "count": experiments.count,
-            "experiments": experiments.map { ["id": $0.id, "name": $0.name, "created": Self.time($0.creationTime)] },
-        ]
-        return Self.page(title: "Experiments", template: "experiments", view: view)
+    /// The model name in the path, percent-decoded once (names cannot hold '/', so one segment holds it all).
+    static func decodedName(_ context: Context) throws -> String {
+        let raw = try context.parameters.require("name")
+        guard let name = raw.removingPercentEncoding else { throw AviaryError.invalid("Invalid model name '\(raw)': malformed percent-encoding") }
+        return name
     }
 
-    private func experimentPage(_ request: Request, id: String) async throws -> Response {
-        let experiment = try await service.experiment(id: id)
-        let parameters = request.uri.queryParameters
-        let filter = parameters["filter"].map(String.init) ?? ""
-        let orderBy = parameters["order_by"].map(String.init) ?? ""
-        var view: [String: Any] = ["id": experiment.id, "name": experiment.name, "filter": filter, "orderBy": orderBy,
-                                   "filterQuery": Self.percentEncoded(filter), "orderQuery": Self.percentEncoded(orderBy)]
-        var status = HTTPResponse.Status.ok
+    // MARK: Rendering
+
+    /// Only Aviary's own stylesheet and script run; inline scripts and handlers never do.
+    static var contentSecurityPolicy: String {
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+    }
+
+    /// Runs a page handler; a lookup that found nothing becomes a 404 page, a refused input a
+    /// 400 page, anything else a 500 page that leaks no internals.
+    static func html(_ handler: () async throws -> Response) async -> Response {
         do {
-            let page = try await service.searchRuns(
-                experimentIDs: [experiment.id], filter: filter, orderBy: orderBy.isEmpty ? [] : [orderBy],
-                viewType: .activeOnly, maxResults: Self.pageSize, pageToken: parameters["page_token"].map(String.init)
-            )
-            let metricKeys = Array(Set(page.items.flatMap { $0.metrics.map(\.key) })).sorted()
-            let paramKeys = Array(Set(page.items.flatMap { $0.params.map(\.key) })).sorted()
-            view["metricKeys"] = metricKeys
-            view["paramKeys"] = paramKeys
-            view["runCount"] = page.items.count
-            view["runs"] = page.items.map { run -> [String: Any] in
-                let metrics = Dictionary(run.metrics.map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last })
-                let params = Dictionary(run.params.map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last })
-                return [
-                    "id": run.info.runID, "name": run.info.runName, "status": run.info.status.rawValue,
-                    "started": run.info.startTime.map(Self.time) ?? "",
-                    // Six significant digits: 0.87, not 0.8700000000000001; the full value is in the REST API.
-                    "metrics": metricKeys.map { metrics[$0].map { String(format: "%.6g", $0) } ?? "" },
-                    "params": paramKeys.map { params[$0] ?? "" },
-                ]
-            }
-            if let next = page.nextPageToken { view["nextPage"] = Self.percentEncoded(next) }
+            return try await handler()
         } catch let error as AviaryError {
-            // A filter or order the grammar refuses is shown above the (empty) table.
-            view["error"] = error.message
-            view["runCount"] = 0
-            status = .badRequest
+            let heading = error.code == .resourceDoesNotExist ? "Not found" : "Cannot show this page"
+            return page(title: heading, template: "message", view: ["heading": heading, "text": error.message], status: .init(code: error.code.httpStatus))
+        } catch {
+            return page(title: "Error", template: "message", view: ["heading": "Error", "text": "Internal error while rendering this page."], status: .internalServerError)
         }
-        return Self.page(title: experiment.name, template: "experiment", view: view, status: status)
     }
 
     static func page(title: String, template: String, view: [String: Any], status: HTTPResponse.Status = .ok) -> Response {
-        let content = UITemplates.library.render(view, withTemplate: template) ?? ""
-        let html = UITemplates.library.render(["title": title, "content": content], withTemplate: "layout") ?? ""
-        return Response(status: status, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: html)))
+        page(title: title, content: render(template, view), status: status)
     }
 
+    /// `content` (already rendered and escaped) inside the layout.
+    static func page(title: String, content: String, status: HTTPResponse.Status = .ok) -> Response {
+        let html = render("layout", ["title": title, "content": content])
+        var headers: HTTPFields = [.contentType: "text/html; charset=utf-8", .contentSecurityPolicy: contentSecurityPolicy]
+        headers[.xContentTypeOptions] = "nosniff"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    /// Renders `template`; empty strings are dropped from the view first, because Mustache
+    /// sections (`{{#description}}…{{/description}}`) treat any string, even "", as true.
+    static func render(_ template: String, _ view: [String: Any]) -> String {
+        UITemplates.library.render(withoutEmptyStrings(view), withTemplate: template) ?? ""
+    }
+
+    static func withoutEmptyStrings(_ view: [String: Any]) -> [String: Any] {
+        view.compactMapValues { value -> Any? in
+            switch value {
+            case let text as String: text.isEmpty ? nil : text
+            case let nested as [String: Any]: withoutEmptyStrings(nested)
+            case let items as [[String: Any]]: items.map(withoutEmptyStrings)
+            default: value
+            }
+        }
+    }
+
+    /// A key/value table; `rows` are (key, value, link).
+    static func table(_ rows: [(key: String, value: String, href: String?)]) -> String {
+        render("table", ["rows": rows.map { row -> [String: Any] in
+            var item: [String: Any] = ["key": row.key, "value": row.value]
+            if let href = row.href { item["href"] = href }
+            return item
+        }])
+    }
+
+    static func tagTable(_ tags: [Tag]) -> String {
+        table(tags.sorted { $0.key < $1.key }.map { ($0.key, $0.value, nil) })
+    }
+
+    // MARK: Formatting
+
+    /// `2026-11-23 11:24:00` in UTC: sortable, and short enough not to wrap in a table.
     static func time(_ millis: Int64) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.string(from: Date(timeIntervalSince1970: Double(millis) / 1000))
+        var seconds = time_t(millis / 1000)
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        return String(format: "%04d-%02d-%02d %02d:%02d:%02d", parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday, parts.tm_hour, parts.tm_min, parts.tm_sec)
     }
 
+    /// Six significant digits: 0.87, not 0.8700000000000001; the full value is in the REST API.
+    static func metric(_ value: Double) -> String {
+        String(format: "%.6g", value)
+    }
+
+    static func duration(_ millis: Int64) -> String {
+        let seconds = Double(millis) / 1000
+        if seconds < 60 { return String(format: "%.1f s", seconds) }
+        if seconds < 3600 { return String(format: "%.1f min", seconds / 60) }
+        return String(format: "%.1f h", seconds / 3600)
+    }
+
+    static func bytes(_ count: Int64) -> String {
+        if count < 1024 { return "\(count) B" }
+        if count < 1 << 20 { return String(format: "%.1f KiB", Double(count) / 1024) }
+        return String(format: "%.1f MiB", Double(count) / Double(1 << 20))
+    }
+
+    /// `text` safe inside a query value or a path segment.
     static func percentEncoded(_ text: String) -> String {
         var allowed = CharacterSet.alphanumerics
         allowed.insert(charactersIn: "-._~")
         return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
+    }
+
+    /// All values of a repeated query parameter (`runs=a&runs=b`), also split on commas.
+    static func repeated(_ request: Request, _ name: String) -> [String] {
+        request.uri.queryParameters.getAll(name).flatMap { $0.split(separator: ",") }.map(String.init).filter { !$0.isEmpty }
     }
 }

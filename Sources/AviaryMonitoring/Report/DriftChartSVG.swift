@@ -1,4 +1,5 @@
 import Foundation
+import AviaryCore
 
 /// Draws one column's reference and current shares as an inline SVG bar chart: the two
 /// series side by side in each bin or category, with axis labels, so a person sees at a

@@ -1,4 +1,5 @@
 import Foundation
+import AviaryCore
 
 /// The drift report as one self-contained HTML page (no external assets): the verdict and a
 /// summary table first, then one section per column with its chart, test, score, threshold

@@ -1,0 +1,106 @@
+import AviaryCore
+
+/// A metric history drawn as inline SVG: one line per run, downsampled on the server to what
+/// 600 pixel columns can show, with round-numbered axes.
+///
+/// Each line is a `<path class="series">` whose `data-points` says how many vertices it holds
+/// and `data-total` how many values the history has, so tests and scripts can read the chart.
+/// The plot box and axis ranges sit in `data-` attributes for the hover read-out in aviary.js.
+struct LineChartSVG {
+    /// One line: x ascending, y the metric values (non-finite values are not drawn).
+    struct Series {
+        var label: String
+        var runID: String
+        var x: [Double]
+        var y: [Double]
+
+        /// A line through `(x[i], y[i])`, sorted by x first if needed (wall-clock time can run
+        /// backwards between steps).
+        init(label: String, runID: String, x: [Double], y: [Double]) {
+            self.label = label
+            self.runID = runID
+            if zip(x, x.dropFirst()).allSatisfy({ $0 <= $1 }) {
+                (self.x, self.y) = (x, y)
+            } else {
+                let order = x.indices.sorted { x[$0] < x[$1] }
+                (self.x, self.y) = (order.map { x[$0] }, order.map { y[$0] })
+            }
+        }
+    }
+
+    static let width = 680.0
+    static let height = 260.0
+    static let margin = (left: 64.0, right: 16.0, top: 14.0, bottom: 44.0)
+    /// Pixel columns of the plot area; the downsampler keeps at most four points per column.
+    static let columns = Int(width - margin.left - margin.right)
+    /// Okabe–Ito colours: distinguishable with the common colour-vision deficiencies.
+    static let palette = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#999999"]
+
+    var metric: String
+    var xLabel: String
+    /// `step` or `time`: written to `data-x`.
+    var xKind: String
+    var series: [Series]
+
+    func render() -> String {
+        let drawn = series.map { SeriesDownsampler.indices(x: $0.x, y: $0.y, columns: Self.columns) }
+        var (xMin, xMax, yMin, yMax) = (Double.infinity, -Double.infinity, Double.infinity, -Double.infinity)
+        for (line, indices) in zip(series, drawn) {
+            for index in indices {
+                xMin = min(xMin, line.x[index]); xMax = max(xMax, line.x[index])
+                yMin = min(yMin, line.y[index]); yMax = max(yMax, line.y[index])
+            }
+        }
+        let m = Self.margin
+        let xAxis = ChartAxis(minimum: xMin, maximum: xMax, start: m.left, end: Self.width - m.right, count: 6)
+        let yAxis = ChartAxis(minimum: yMin, maximum: yMax, start: Self.height - m.bottom, end: m.top, count: 5)
+        let metric = HTMLText.escape(self.metric)
+        var svg = ##"<svg class="chart" role="img" viewBox="0 0 \##(Int(Self.width)) \##(Int(Self.height))" data-metric="\##(metric)" data-x="\##(xKind)""##
+        svg += ##" data-x0="\##(xAxis.lower)" data-x1="\##(xAxis.upper)" data-y0="\##(yAxis.lower)" data-y1="\##(yAxis.upper)""##
+        svg += ##" data-left="\##(m.left)" data-right="\##(Self.width - m.right)" data-top="\##(m.top)" data-bottom="\##(Self.height - m.bottom)""##
+        svg += ##" aria-label="\##(metric) by \##(HTMLText.escape(xLabel)), \##(series.count) series">"##
+        svg += "<title>\(metric)</title>"
+        svg += axes(xAxis, yAxis)
+        for (k, (line, indices)) in zip(series, drawn).enumerated() {
+            let color = Self.palette[k % Self.palette.count]
+            var path = ""
+            path.reserveCapacity(indices.count * 14)
+            for (n, index) in indices.enumerated() {
+                path += n == 0 ? "M" : " L"
+                path += SVGNumber.coordinate(xAxis.position(line.x[index]))
+                path += " "
+                path += SVGNumber.coordinate(yAxis.position(line.y[index]))
+            }
+            svg += ##"<path class="series" data-run="\##(HTMLText.escape(line.runID))" data-label="\##(HTMLText.escape(line.label))" data-points="\##(indices.count)" data-total="\##(line.x.count)" fill="none" stroke="\##(color)" stroke-width="1.6" stroke-linejoin="round" d="\##(path)"><title>\##(HTMLText.escape(line.label))</title></path>"##
+            if indices.count == 1, let index = indices.first {
+                // A one-point line has no length; mark the point.
+                svg += ##"<circle cx="\##(SVGNumber.coordinate(xAxis.position(line.x[index])))" cy="\##(SVGNumber.coordinate(yAxis.position(line.y[index])))" r="3" fill="\##(color)"/>"##
+            }
+        }
+        if series.count > 1 {
+            for (k, line) in series.enumerated() {
+                let y = m.top + 4 + Double(k) * 14
+                svg += ##"<text class="legend" x="\##(Self.width - m.right - 4)" y="\##(SVGNumber.coordinate(y + 8))" text-anchor="end" fill="\##(Self.palette[k % Self.palette.count])">\##(HTMLText.escape(String(line.label.prefix(40))))</text>"##
+            }
+        }
+        return svg + "</svg>"
+    }
+
+    private func axes(_ xAxis: ChartAxis, _ yAxis: ChartAxis) -> String {
+        let m = Self.margin
+        var svg = ##"<g class="axes" font-size="11" fill="#57606a">"##
+        for tick in yAxis.ticks {
+            let y = SVGNumber.coordinate(yAxis.position(tick))
+            svg += ##"<line x1="\##(m.left)" x2="\##(Self.width - m.right)" y1="\##(y)" y2="\##(y)" stroke="#d8dee4" stroke-width="1"/>"##
+            svg += ##"<text x="\##(m.left - 6)" y="\##(y)" dy="4" text-anchor="end">\##(SVGNumber.label(tick))</text>"##
+        }
+        for tick in xAxis.ticks {
+            let x = SVGNumber.coordinate(xAxis.position(tick))
+            svg += ##"<line x1="\##(x)" x2="\##(x)" y1="\##(Self.height - m.bottom)" y2="\##(Self.height - m.bottom + 4)" stroke="#57606a"/>"##
+            svg += ##"<text x="\##(x)" y="\##(Self.height - m.bottom + 17)" text-anchor="middle">\##(SVGNumber.label(tick))</text>"##
+        }
+        svg += ##"<line x1="\##(m.left)" x2="\##(Self.width - m.right)" y1="\##(Self.height - m.bottom)" y2="\##(Self.height - m.bottom)" stroke="#57606a"/>"##
+        svg += ##"<text x="\##((m.left + Self.width - m.right) / 2)" y="\##(Self.height - 6)" text-anchor="middle">\##(HTMLText.escape(xLabel))</text>"##
+        return svg + "</g>"
+    }
+}
