@@ -1,4 +1,5 @@
 import AviaryCore
+import Foundation
 import AviaryTracking
 import GRDB
 import GRDBSQLite
@@ -137,30 +138,81 @@ extension SQLiteTrackingStore {
         }
     }
 
-    public func metricSeries(runID: String, key: String) async throws -> MetricSeries {
-        try await writer.read { db in
+    public func metricSeries(runID: String, key: String, axis: MetricAxis, columns: Int) async throws -> MetricSeries {
+        // Step bounds are two seeks in the primary key (run_uuid, key, step, …).
+        let steps: ClosedRange<Int64>? = try await writer.read { db in
             guard try Bool.fetchOne(db, sql: "SELECT 1 FROM runs WHERE run_uuid = ?", arguments: [runID]) == true else {
                 throw Self.runNotFound(runID)
             }
-            // The primary key (run_uuid, key, step, timestamp, …) delivers the rows in step order
-            // without a sort; reading the columns through the C API keeps a million points
-            // within tens of milliseconds, where decoding GRDB rows would take several times that.
-            let statement = try db.makeStatement(sql: "SELECT step, timestamp, value, is_nan FROM metrics WHERE run_uuid = ? AND key = ?")
-            try statement.setArguments([runID, key])
-            let handle = statement.sqliteStatement
-            var series = MetricSeries()
-            while true {
-                let code = sqlite3_step(handle)
-                if code == SQLITE_DONE { break }
-                guard code == SQLITE_ROW else {
-                    throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)), sql: statement.sql)
+            let first = "SELECT step FROM metrics WHERE run_uuid = ? AND key = ? ORDER BY step"
+            guard let low = try Int64.fetchOne(db, sql: "\(first) LIMIT 1", arguments: [runID, key]),
+                  let high = try Int64.fetchOne(db, sql: "\(first) DESC LIMIT 1", arguments: [runID, key]) else { return nil }
+            return low...high
+        }
+        guard let steps else { return MetricSeries() }
+        // Long histories are scanned in step ranges on parallel read connections, one
+        // downsampler each; `merge` makes them one.
+        let span = steps.upperBound - steps.lowerBound
+        let count = span < 100_000 ? 1 : Int64(min(ProcessInfo.processInfo.activeProcessorCount, 4))
+        let ranges = (0..<count).map { k -> ClosedRange<Int64> in
+            let low = steps.lowerBound + span / count * k + (k == 0 ? 0 : 1)
+            let high = k == count - 1 ? steps.upperBound : steps.lowerBound + span / count * (k + 1)
+            return low...high
+        }
+        let writer = writer
+        var bounds = steps
+        if axis == .time {
+            // Time bounds take a pass over the timestamps, split the same way.
+            bounds = try await withThrowingTaskGroup(of: ClosedRange<Int64>.self) { group in
+                for range in ranges {
+                    group.addTask {
+                        try await writer.read { db in
+                            let row = try Row.fetchOne(db, sql: "SELECT min(timestamp), max(timestamp) FROM metrics WHERE run_uuid = ? AND key = ? AND step BETWEEN ? AND ?", arguments: [runID, key, range.lowerBound, range.upperBound])
+                            let low: Int64 = row?[0] ?? 0
+                            return low...max(low, row?[1] ?? low)
+                        }
+                    }
                 }
-                series.steps.append(sqlite3_column_int64(handle, 0))
-                series.timestamps.append(sqlite3_column_int64(handle, 1))
-                series.values.append(sqlite3_column_int(handle, 3) != 0 ? .nan : sqlite3_column_double(handle, 2))
+                var bounds: ClosedRange<Int64>?
+                for try await part in group { bounds = bounds.map { min($0.lowerBound, part.lowerBound)...max($0.upperBound, part.upperBound) } ?? part }
+                return bounds ?? steps
             }
-            sqlite3_reset(handle)
-            return series
+        }
+        let empty = MetricDownsampler(axis: axis, lower: Double(bounds.lowerBound), upper: Double(bounds.upperBound), columns: columns)
+        let parts = try await withThrowingTaskGroup(of: (Int, MetricDownsampler).self) { group in
+            for (k, range) in ranges.enumerated() {
+                group.addTask {
+                    (k, try await writer.read { db in try Self.scanMetric(db, runID: runID, key: key, steps: range, into: empty) })
+                }
+            }
+            return try await group.reduce(into: [:]) { $0[$1.0] = $1.1 }
+        }
+        // Merged in step order, so ties between equal points resolve as in one pass.
+        var result = empty
+        for k in ranges.indices { result.merge(parts[k]!) }
+        return result.series()
+    }
+
+    /// Feeds one step range of a metric's history to a downsampler, reading columns through
+    /// SQLite's C API: decoding a million GRDB rows would cost several times the scan itself.
+    private static func scanMetric(_ db: Database, runID: String, key: String, steps: ClosedRange<Int64>, into downsampler: MetricDownsampler) throws -> MetricDownsampler {
+        var downsampler = downsampler
+        let statement = try db.makeStatement(sql: """
+            SELECT step, timestamp, value, is_nan FROM metrics WHERE run_uuid = ? AND key = ? AND step BETWEEN ? AND ?
+            """)
+        try statement.setArguments([runID, key, steps.lowerBound, steps.upperBound])
+        let handle = statement.sqliteStatement
+        defer { sqlite3_reset(handle) }
+        while true {
+            let code = sqlite3_step(handle)
+            if code == SQLITE_DONE { return downsampler }
+            guard code == SQLITE_ROW else {
+                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)), sql: statement.sql)
+            }
+            downsampler.add(
+                step: sqlite3_column_int64(handle, 0), timestamp: sqlite3_column_int64(handle, 1),
+                value: sqlite3_column_int(handle, 3) != 0 ? .nan : sqlite3_column_double(handle, 2)
+            )
         }
     }
 

@@ -197,9 +197,9 @@ public struct TrackingService: Sendable {
         return try await store.metricHistory(runID: runID, key: key, page: try PageToken(decoding: pageToken), limit: limit)
     }
 
-    /// A metric's whole history as columns, in step order, for charts.
-    public func metricSeries(runID: String, key: String) async throws -> MetricSeries {
-        try await store.metricSeries(runID: runID, key: key)
+    /// A metric's history downsampled for a chart `columns` pixels wide (see `MetricDownsampler`).
+    public func metricSeries(runID: String, key: String, axis: MetricAxis, columns: Int) async throws -> MetricSeries {
+        try await store.metricSeries(runID: runID, key: key, axis: axis, columns: columns)
     }
 
     /// Searches runs of the given experiments with MLflow's filter and order_by grammar.

@@ -52,21 +52,22 @@ extension UIController {
     func historyChart(key: String, runs: [(id: String, name: String)], byTime: Bool) async throws -> String {
         var histories: [(id: String, name: String, series: MetricSeries)] = []
         for run in runs {
-            let series = try await service.metricSeries(runID: run.id, key: key)
-            if series.count > 0 { histories.append((run.id, run.name, series)) }
+            let series = try await service.metricSeries(runID: run.id, key: key, axis: byTime ? .time : .step, columns: LineChartSVG.columns)
+            if series.total > 0 { histories.append((run.id, run.name, series)) }
         }
-        let span = histories.map { Double(($0.series.timestamps.max() ?? 0) - ($0.series.timestamps.min() ?? 0)) / 1000 }.max() ?? 0
+        // Points come in x order, so the first and last timestamps bound each run's time.
+        let span = histories.map { Double(($0.series.timestamps.last ?? 0) - ($0.series.timestamps.first ?? 0)) / 1000 }.max() ?? 0
         let (unit, divisor): (String, Double) = span > 7200 ? ("hours", 3600) : span > 120 ? ("minutes", 60) : ("seconds", 1)
         let lines = histories.map { history -> LineChartSVG.Series in
             let series = history.series
             let x: [Double]
             if byTime {
-                let origin = series.timestamps.min() ?? 0
+                let origin = series.timestamps.first ?? 0
                 x = series.timestamps.map { Double($0 - origin) / 1000 / divisor }
             } else {
                 x = series.steps.map(Double.init)
             }
-            return LineChartSVG.Series(label: history.name, runID: history.id, x: x, y: series.values)
+            return LineChartSVG.Series(label: history.name, runID: history.id, x: x, y: series.values, total: series.total)
         }
         let chart = LineChartSVG(metric: key, xLabel: byTime ? "\(unit) since the first value" : "step", xKind: byTime ? "time" : "step", series: lines)
         return chart.render()

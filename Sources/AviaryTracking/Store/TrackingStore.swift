@@ -24,8 +24,9 @@ public protocol TrackingStore: LoggedModelStore, Sendable {
     func logInputs(runID: String, inputs: [DatasetInput]) async throws
     /// Every value of one metric, ordered by timestamp, step and value (as mlflow server does).
     func metricHistory(runID: String, key: String, page: PageToken, limit: Int?) async throws -> Page<Metric>
-    /// Every point of one metric in step order (then timestamp), as columns; RESOURCE_DOES_NOT_EXIST for an unknown run.
-    func metricSeries(runID: String, key: String) async throws -> MetricSeries
+    /// One metric's history reduced by `MetricDownsampler` to what a chart `columns` pixels wide
+    /// can show; RESOURCE_DOES_NOT_EXIST for an unknown run.
+    func metricSeries(runID: String, key: String, axis: MetricAxis, columns: Int) async throws -> MetricSeries
     func searchRuns(_ query: RunQuery) async throws -> Page<Run>
 }
 

@@ -1,37 +1,25 @@
 import AviaryCore
 
-/// A metric history drawn as inline SVG: one line per run, downsampled on the server to what
-/// 600 pixel columns can show, with round-numbered axes.
+/// Metric histories drawn as inline SVG: one line per run, with round-numbered axes. The
+/// lines come downsampled from the store (`MetricDownsampler`) to what `columns` pixels show.
 ///
 /// Each line is a `<path class="series">` whose `data-points` says how many vertices it holds
 /// and `data-total` how many values the history has, so tests and scripts can read the chart.
 /// The plot box and axis ranges sit in `data-` attributes for the hover read-out in aviary.js.
 struct LineChartSVG {
-    /// One line: x ascending, y the metric values (non-finite values are not drawn).
+    /// One line through `(x[i], y[i])`, x ascending; `total` is the length of the full history.
     struct Series {
         var label: String
         var runID: String
         var x: [Double]
         var y: [Double]
-
-        /// A line through `(x[i], y[i])`, sorted by x first if needed (wall-clock time can run
-        /// backwards between steps).
-        init(label: String, runID: String, x: [Double], y: [Double]) {
-            self.label = label
-            self.runID = runID
-            if zip(x, x.dropFirst()).allSatisfy({ $0 <= $1 }) {
-                (self.x, self.y) = (x, y)
-            } else {
-                let order = x.indices.sorted { x[$0] < x[$1] }
-                (self.x, self.y) = (order.map { x[$0] }, order.map { y[$0] })
-            }
-        }
+        var total: Int
     }
 
     static let width = 680.0
     static let height = 260.0
     static let margin = (left: 64.0, right: 16.0, top: 14.0, bottom: 44.0)
-    /// Pixel columns of the plot area; the downsampler keeps at most four points per column.
+    /// Pixel columns of the plot area; the store keeps at most four points per column.
     static let columns = Int(width - margin.left - margin.right)
     /// Okabe–Ito colours: distinguishable with the common colour-vision deficiencies.
     static let palette = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#999999"]
@@ -43,13 +31,10 @@ struct LineChartSVG {
     var series: [Series]
 
     func render() -> String {
-        let drawn = series.map { SeriesDownsampler.indices(x: $0.x, y: $0.y, columns: Self.columns) }
         var (xMin, xMax, yMin, yMax) = (Double.infinity, -Double.infinity, Double.infinity, -Double.infinity)
-        for (line, indices) in zip(series, drawn) {
-            for index in indices {
-                xMin = min(xMin, line.x[index]); xMax = max(xMax, line.x[index])
-                yMin = min(yMin, line.y[index]); yMax = max(yMax, line.y[index])
-            }
+        for line in series {
+            xMin = min(xMin, line.x.first ?? .infinity); xMax = max(xMax, line.x.last ?? -.infinity)
+            yMin = min(yMin, line.y.min() ?? .infinity); yMax = max(yMax, line.y.max() ?? -.infinity)
         }
         let m = Self.margin
         let xAxis = ChartAxis(minimum: xMin, maximum: xMax, start: m.left, end: Self.width - m.right, count: 6)
@@ -61,7 +46,8 @@ struct LineChartSVG {
         svg += ##" aria-label="\##(metric) by \##(HTMLText.escape(xLabel)), \##(series.count) series">"##
         svg += "<title>\(metric)</title>"
         svg += axes(xAxis, yAxis)
-        for (k, (line, indices)) in zip(series, drawn).enumerated() {
+        for (k, line) in series.enumerated() {
+            let indices = line.x.indices
             let color = Self.palette[k % Self.palette.count]
             var path = ""
             path.reserveCapacity(indices.count * 14)
@@ -71,7 +57,7 @@ struct LineChartSVG {
                 path += " "
                 path += SVGNumber.coordinate(yAxis.position(line.y[index]))
             }
-            svg += ##"<path class="series" data-run="\##(HTMLText.escape(line.runID))" data-label="\##(HTMLText.escape(line.label))" data-points="\##(indices.count)" data-total="\##(line.x.count)" fill="none" stroke="\##(color)" stroke-width="1.6" stroke-linejoin="round" d="\##(path)"><title>\##(HTMLText.escape(line.label))</title></path>"##
+            svg += ##"<path class="series" data-run="\##(HTMLText.escape(line.runID))" data-label="\##(HTMLText.escape(line.label))" data-points="\##(indices.count)" data-total="\##(line.total)" fill="none" stroke="\##(color)" stroke-width="1.6" stroke-linejoin="round" d="\##(path)"><title>\##(HTMLText.escape(line.label))</title></path>"##
             if indices.count == 1, let index = indices.first {
                 // A one-point line has no length; mark the point.
                 svg += ##"<circle cx="\##(SVGNumber.coordinate(xAxis.position(line.x[index])))" cy="\##(SVGNumber.coordinate(yAxis.position(line.y[index])))" r="3" fill="\##(color)"/>"##
