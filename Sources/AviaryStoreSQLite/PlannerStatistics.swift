@@ -44,8 +44,13 @@ final class PlannerStatistics: Sendable {
         }
         guard due else { return }
         Task.detached(priority: .background) { [self] in
-            try? refresh()
-            state.withLock { $0.refreshing = false }
+            let refreshed = (try? refresh()) != nil
+            state.withLock { state in
+                state.refreshing = false
+                // A refresh that lost to busy writers is retried on the next run created:
+                // stale statistics cost searches 100× on a grown table.
+                if !refreshed { state.runsCreatedSince = max(1000, state.runsAtLastRefresh / 5) }
+            }
         }
     }
 }

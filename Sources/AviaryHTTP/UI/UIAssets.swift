@@ -25,9 +25,10 @@ enum UIAssets {
         a{color:var(--link)}a:focus-visible,button:focus-visible,input:focus-visible,select:focus-visible,summary:focus-visible{outline:3px solid #0969da;outline-offset:2px}
         table{border-collapse:collapse;width:100%;margin:.5em 0}
         th,td{border-bottom:1px solid var(--line);padding:.35em .55em;text-align:left;vertical-align:top;overflow-wrap:anywhere}
-        thead th{background:var(--head);font-weight:600;white-space:nowrap}
+        thead th{background:var(--head);font-weight:600}
         td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
         table.kv th{width:30%;font-weight:600;background:none}
+        table[id^=compare] th:first-child{min-width:7em}
         tr.diff{background:var(--diff)}.badge{font-size:.75em;font-weight:600;color:#7d4e00;border:1px solid #d4a72c;border-radius:1em;padding:0 .5em}
         .scroll{overflow-x:auto}
         .error{background:#ffebe9;color:#82071e;border:1px solid #ff8182;padding:.5em .8em;border-radius:6px}
@@ -44,7 +45,8 @@ enum UIAssets {
         .charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(420px,1fr));gap:1em}
         figure{margin:0;border:1px solid var(--line);border-radius:6px;padding:.5em;position:relative}
         figcaption{font-weight:600;overflow-wrap:anywhere}
-        svg.chart,svg.scatter{width:100%;height:auto;display:block}
+        svg.chart,svg.scatter{width:100%;height:auto;display:block}svg.scatter{max-width:760px}
+        ul.legend{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:.3em 1.2em}ul.legend li{overflow-wrap:anywhere}
         svg .hover-line{stroke:#57606a;stroke-dasharray:3 3}
         .readout{position:absolute;right:.6em;top:.4em;font-size:.85em;background:#fffffff0;border:1px solid var(--line);border-radius:4px;padding:.1em .4em}
         .alias{display:inline-block;background:#ddf4ff;color:#0a3069;border-radius:1em;padding:0 .6em;font-size:.85em;font-weight:600}

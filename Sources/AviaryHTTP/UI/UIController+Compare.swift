@@ -31,7 +31,11 @@ extension UIController {
                 return ["key": key, "values": row.map { $0 ?? "—" }, "differs": Set(row).count > 1]
             }
         }
-        let x = request.uri.queryParameters["x"].map(String.init) ?? paramKeys.first { key in params.contains { Double($0[key] ?? "") != nil } }.map { "params.\($0)" } ?? metricKeys.first.map { "metrics.\($0)" } ?? ""
+        // By default the first numeric param that differs between the runs, across.
+        let varied = paramKeys.first { key in
+            params.contains { Double($0[key] ?? "") != nil } && Set(params.map { $0[key] }).count > 1
+        }
+        let x = request.uri.queryParameters["x"].map(String.init) ?? varied.map { "params.\($0)" } ?? metricKeys.first.map { "metrics.\($0)" } ?? ""
         let y = request.uri.queryParameters["y"].map(String.init) ?? metricKeys.first.map { "metrics.\($0)" } ?? ""
         func number(_ column: String, _ k: Int) -> Double? {
             if column.hasPrefix("params.") { return params[k][String(column.dropFirst(7))].flatMap(Double.init) }
@@ -40,7 +44,7 @@ extension UIController {
         }
         let points = runs.indices.compactMap { k -> ScatterChartSVG.Point? in
             guard let px = number(x, k), let py = number(y, k), px.isFinite, py.isFinite else { return nil }
-            return ScatterChartSVG.Point(runID: runs[k].info.runID, label: runs[k].info.runName, x: px, y: py)
+            return ScatterChartSVG.Point(runID: runs[k].info.runID, label: runs[k].info.runName, x: px, y: py, color: k)
         }
         let xChoices = paramKeys.map { "params.\($0)" } + metricKeys.map { "metrics.\($0)" }
         let yChoices = metricKeys.map { "metrics.\($0)" }
@@ -51,7 +55,7 @@ extension UIController {
         }
         let view: [String: Any] = [
             "count": runs.count,
-            "runs": runs.map { ["id": $0.info.runID, "name": $0.info.runName] },
+            "runs": runs.enumerated().map { k, run in ["id": run.info.runID, "name": run.info.runName, "color": LineChartSVG.color(k)] },
             "params": rows(paramKeys) { key in params.map { $0[key] } },
             "metrics": rows(metricKeys) { key in metrics.map { $0[key].map(Self.metric) } },
             "xChoices": xChoices.map { ["value": $0, "selected": $0 == x] },

@@ -50,10 +50,10 @@ extension UIController {
     /// One chart of metric `key` with a line per run that logged it; the time axis counts from
     /// each run's first value, so runs started on different days overlay.
     func historyChart(key: String, runs: [(id: String, name: String)], byTime: Bool) async throws -> String {
-        var histories: [(id: String, name: String, series: MetricSeries)] = []
-        for run in runs {
+        var histories: [(id: String, name: String, color: Int, series: MetricSeries)] = []
+        for (k, run) in runs.enumerated() {
             let series = try await service.metricSeries(runID: run.id, key: key, axis: byTime ? .time : .step, columns: LineChartSVG.columns)
-            if series.total > 0 { histories.append((run.id, run.name, series)) }
+            if series.total > 0 { histories.append((run.id, run.name, k, series)) }
         }
         // Points come in x order, so the first and last timestamps bound each run's time.
         let span = histories.map { Double(($0.series.timestamps.last ?? 0) - ($0.series.timestamps.first ?? 0)) / 1000 }.max() ?? 0
@@ -67,7 +67,7 @@ extension UIController {
             } else {
                 x = series.steps.map(Double.init)
             }
-            return LineChartSVG.Series(label: history.name, runID: history.id, x: x, y: series.values, total: series.total)
+            return LineChartSVG.Series(label: history.name, runID: history.id, x: x, y: series.values, total: series.total, color: history.color)
         }
         let chart = LineChartSVG(metric: key, xLabel: byTime ? "\(unit) since the first value" : "step", xKind: byTime ? "time" : "step", series: lines)
         return chart.render()

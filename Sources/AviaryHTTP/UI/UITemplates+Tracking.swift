@@ -89,6 +89,11 @@ extension UITemplates {
         {{#binary}}<p class="muted">A binary file; download it to open it.</p>{{/binary}}{{/file}}
         """
 
+    /// The runs' colours, shared by the compare page's scatter and line charts.
+    static let legend = """
+        <ul class="legend">{{#runs}}<li><svg width="14" height="14" aria-hidden="true"><rect width="14" height="14" rx="3" fill="{{color}}"/></svg> {{name}}</li>{{/runs}}</ul>
+        """
+
     static let compare = """
         <p class="crumbs"><a href="/">Experiments</a> /</p>
         <h1>Compare {{count}} runs</h1>
@@ -110,9 +115,10 @@ extension UITemplates {
         <label for="y">Up<select id="y" name="y">{{#yChoices}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{value}}</option>{{/yChoices}}</select></label>
         <button type="submit">Plot</button>
         </form>
-        {{#scatter}}<figure>{{{scatter}}}</figure>{{/scatter}}{{^scatter}}<p class="muted">Pick a parameter or metric with numbers in at least one run.</p>{{/scatter}}
+        {{#scatter}}{{> legend}}<figure>{{{scatter}}}</figure>{{/scatter}}{{^scatter}}<p class="muted">Pick a parameter or metric with numbers in at least one run.</p>{{/scatter}}
         </section>
         <section aria-labelledby="ch-h"><h2 id="ch-h">Metric history</h2>
+        {{> legend}}
         <div class="charts">{{#charts}}<figure><figcaption>{{key}}</figcaption>{{{svg}}}</figure>{{/charts}}</div>
         </section>
         """

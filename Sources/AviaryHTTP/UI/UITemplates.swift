@@ -9,7 +9,7 @@ enum UITemplates {
         let templates = [
             ("layout", layout), ("message", message), ("experiments", experiments), ("experiment", experiment),
             ("run", run), ("artifacts", artifacts), ("compare", compare), ("models", models), ("model", model),
-            ("version", version), ("table", table),
+            ("version", version), ("table", table), ("legend", legend),
         ]
         for (name, text) in templates {
             // The templates are constants: a parse error is a programming error caught by the route tests.

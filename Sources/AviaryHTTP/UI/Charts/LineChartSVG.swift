@@ -14,6 +14,8 @@ struct LineChartSVG {
         var x: [Double]
         var y: [Double]
         var total: Int
+        /// An index into `palette`: a run keeps its colour across the charts of one page.
+        var color: Int
     }
 
     static let width = 680.0
@@ -23,6 +25,10 @@ struct LineChartSVG {
     static let columns = Int(width - margin.left - margin.right)
     /// Okabe–Ito colours: distinguishable with the common colour-vision deficiencies.
     static let palette = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#999999"]
+
+    static func color(_ index: Int) -> String {
+        palette[index % palette.count]
+    }
 
     var metric: String
     var xLabel: String
@@ -46,9 +52,9 @@ struct LineChartSVG {
         svg += ##" aria-label="\##(metric) by \##(HTMLText.escape(xLabel)), \##(series.count) series">"##
         svg += "<title>\(metric)</title>"
         svg += axes(xAxis, yAxis)
-        for (k, line) in series.enumerated() {
+        for line in series {
             let indices = line.x.indices
-            let color = Self.palette[k % Self.palette.count]
+            let color = Self.color(line.color)
             var path = ""
             path.reserveCapacity(indices.count * 14)
             for (n, index) in indices.enumerated() {
@@ -61,12 +67,6 @@ struct LineChartSVG {
             if indices.count == 1, let index = indices.first {
                 // A one-point line has no length; mark the point.
                 svg += ##"<circle cx="\##(SVGNumber.coordinate(xAxis.position(line.x[index])))" cy="\##(SVGNumber.coordinate(yAxis.position(line.y[index])))" r="3" fill="\##(color)"/>"##
-            }
-        }
-        if series.count > 1 {
-            for (k, line) in series.enumerated() {
-                let y = m.top + 4 + Double(k) * 14
-                svg += ##"<text class="legend" x="\##(Self.width - m.right - 4)" y="\##(SVGNumber.coordinate(y + 8))" text-anchor="end" fill="\##(Self.palette[k % Self.palette.count])">\##(HTMLText.escape(String(line.label.prefix(40))))</text>"##
             }
         }
         return svg + "</svg>"

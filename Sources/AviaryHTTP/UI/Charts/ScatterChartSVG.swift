@@ -8,6 +8,8 @@ struct ScatterChartSVG {
         var label: String
         var x: Double
         var y: Double
+        /// The run's colour index (see `LineChartSVG.color`).
+        var color: Int
     }
 
     static let width = 680.0
@@ -20,9 +22,14 @@ struct ScatterChartSVG {
 
     func render() -> String {
         let m = Self.margin
-        let xs = points.map(\.x), ys = points.map(\.y)
-        let xAxis = ChartAxis(minimum: xs.min() ?? 0, maximum: xs.max() ?? 1, start: m.left, end: Self.width - m.right, count: 6)
-        let yAxis = ChartAxis(minimum: ys.min() ?? 0, maximum: ys.max() ?? 1, start: Self.height - m.bottom, end: m.top, count: 5)
+        // Ranges widened by 5% so no point sits on an axis.
+        func padded(_ values: [Double]) -> (Double, Double) {
+            let (low, high) = (values.min() ?? 0, values.max() ?? 1)
+            return (low - (high - low) * 0.05, high + (high - low) * 0.05)
+        }
+        let (x0, x1) = padded(points.map(\.x)), (y0, y1) = padded(points.map(\.y))
+        let xAxis = ChartAxis(minimum: x0, maximum: x1, start: m.left, end: Self.width - m.right, count: 6)
+        let yAxis = ChartAxis(minimum: y0, maximum: y1, start: Self.height - m.bottom, end: m.top, count: 5)
         let (xName, yName) = (HTMLText.escape(xLabel), HTMLText.escape(yLabel))
         var svg = ##"<svg class="scatter" role="img" viewBox="0 0 \##(Int(Self.width)) \##(Int(Self.height))" data-x="\##(xName)" data-y="\##(yName)" aria-label="\##(yName) against \##(xName), \##(points.count) runs">"##
         svg += ##"<title>\##(yName) against \##(xName)</title><g class="axes" font-size="11" fill="#57606a">"##
@@ -38,8 +45,8 @@ struct ScatterChartSVG {
         }
         svg += ##"<text x="\##((m.left + Self.width - m.right) / 2)" y="\##(Self.height - 6)" text-anchor="middle">\##(xName)</text>"##
         svg += ##"<text transform="rotate(-90)" x="\##(-(m.top + Self.height - m.bottom) / 2)" y="14" text-anchor="middle">\##(yName)</text></g>"##
-        for (k, point) in points.enumerated() {
-            let color = LineChartSVG.palette[k % LineChartSVG.palette.count]
+        for point in points {
+            let color = LineChartSVG.color(point.color)
             svg += ##"<circle class="point" data-run="\##(HTMLText.escape(point.runID))" cx="\##(SVGNumber.coordinate(xAxis.position(point.x)))" cy="\##(SVGNumber.coordinate(yAxis.position(point.y)))" r="5" fill="\##(color)" fill-opacity="0.85">"##
             svg += "<title>\(HTMLText.escape(point.label)): \(xName) = \(SVGNumber.label(point.x)), \(yName) = \(SVGNumber.label(point.y))</title></circle>"
         }
