@@ -7,7 +7,7 @@ VENV := .venv
 EVIDENTLY_VENV := .venv-evidently
 BIN_PATH = $(shell $(SWIFT) build --show-bin-path)
 
-.PHONY: test swift-test compat build release bench bench-serve bench-drift chromium clean-data
+.PHONY: test swift-test compat build release bench bench-serve bench-drift bench-ui screenshots chromium clean-data
 
 test: swift-test compat
 
@@ -53,6 +53,10 @@ bench-serve:
 # Drift: aviary monitor drift vs Evidently's DataDriftPreset on 1,000,000 rows x 20 columns.
 bench-drift: release $(EVIDENTLY_VENV)/.installed
 	$(PYTHON) bench/drift_bench.py --aviary $(shell $(SWIFT) build -c release --show-bin-path)/aviary
+
+# The web UI's screenshots in docs/ (ui-*.png), from a demo seeded through the mlflow client.
+screenshots: build $(VENV)/.installed chromium
+	$(VENV)/bin/python scripts/ui_screenshots.py $(BIN_PATH)/aviary
 
 clean-data:
 	rm -rf aviary-data

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 AVIARY_SERVER_CMD = os.environ.get("AVIARY_SERVER_CMD")
-AVIARY_BIN = os.environ.get("AVIARY_BIN")
+# Resolved now: the server runs with its temporary data directory as working directory.
+AVIARY_BIN = os.path.abspath(os.environ["AVIARY_BIN"]) if os.environ.get("AVIARY_BIN") else None
 MLFLOW_PEER_BIN = os.environ.get("MLFLOW_PEER_BIN")
 
 #: True when the suite runs against the real MLflow server (the reference peer):

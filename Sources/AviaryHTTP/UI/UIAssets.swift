@@ -28,7 +28,7 @@ enum UIAssets {
         thead th{background:var(--head);font-weight:600}
         td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
         table.kv th{width:30%;font-weight:600;background:none}
-        table[id^=compare] th:first-child{min-width:7em}
+        table[id^=compare] th:first-child{min-width:7em}td.run{min-width:12em}figure:has(svg.scatter){max-width:800px}
         tr.diff{background:var(--diff)}.badge{font-size:.75em;font-weight:600;color:#7d4e00;border:1px solid #d4a72c;border-radius:1em;padding:0 .5em}
         .scroll{overflow-x:auto}
         .error{background:#ffebe9;color:#82071e;border:1px solid #ff8182;padding:.5em .8em;border-radius:6px}

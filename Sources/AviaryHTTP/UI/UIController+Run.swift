@@ -1,6 +1,7 @@
 import AviaryArtifacts
 import AviaryCore
 import AviaryTracking
+import Foundation
 import Hummingbird
 
 extension UIController {
@@ -73,10 +74,17 @@ extension UIController {
         return chart.render()
     }
 
+    /// MLflow stores a dataset's source as JSON (`{"uri": "s3://…"}`); its URI is what people read.
+    static func sourceDescription(_ source: String) -> String {
+        guard let data = source.data(using: .utf8), let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let uri = object["uri"] as? String ?? object["url"] as? String else { return source }
+        return uri
+    }
+
     static func inputRow(_ input: DatasetInput) -> [String: Any] {
         let dataset = input.dataset
         return [
-            "name": dataset.name, "digest": dataset.digest, "sourceType": dataset.sourceType, "source": dataset.source,
+            "name": dataset.name, "digest": dataset.digest, "sourceType": dataset.sourceType, "source": sourceDescription(dataset.source),
             "profile": dataset.profile ?? "",
             "context": input.tags.first { $0.key == "mlflow.data.context" }?.value ?? "",
         ]

@@ -34,7 +34,7 @@ extension UITemplates {
         <div class="scroll"><table id="runs">
         <thead><tr><th scope="col"><input type="checkbox" class="select-all" aria-label="Select all runs on this page"></th><th scope="col">Run</th><th scope="col">Status</th><th scope="col">Started</th>{{#columns}}<th scope="col">{{.}}</th>{{/columns}}</tr></thead>
         <tbody>
-        {{#runs}}<tr data-run-id="{{id}}"><td><input type="checkbox" name="runs" value="{{id}}" aria-label="Select {{name}}"></td><td><a href="/runs/{{id}}">{{name}}</a></td><td class="nowrap">{{status}}</td><td class="nowrap">{{started}}</td>{{#cells}}<td data-column="{{column}}"{{#num}} class="num"{{/num}}>{{value}}</td>{{/cells}}</tr>
+        {{#runs}}<tr data-run-id="{{id}}"><td><input type="checkbox" name="runs" value="{{id}}" aria-label="Select {{name}}"></td><td class="run"><a href="/runs/{{id}}">{{name}}</a></td><td class="nowrap">{{status}}</td><td class="nowrap">{{started}}</td>{{#cells}}<td data-column="{{column}}"{{#num}} class="num"{{/num}}>{{value}}</td>{{/cells}}</tr>
         {{/runs}}
         </tbody></table></div>
         </form>
