@@ -54,6 +54,11 @@ bench-serve:
 bench-drift: release $(EVIDENTLY_VENV)/.installed
 	$(PYTHON) bench/drift_bench.py --aviary $(shell $(SWIFT) build -c release --show-bin-path)/aviary
 
+# Web UI: experiment page over 10,000 runs and a 1,000,000-point chart, vs mlflow server's UI JSON.
+bench-ui: release
+	$(PYTHON) bench/ui_bench.py --aviary $(shell $(SWIFT) build -c release --show-bin-path)/aviary \
+		$(if $(wildcard .venv-bench/bin/mlflow),--mlflow .venv-bench/bin/mlflow --mlflow-requests 50)
+
 # The web UI's screenshots in docs/ (ui-*.png), from a demo seeded through the mlflow client.
 screenshots: build $(VENV)/.installed chromium
 	$(VENV)/bin/python scripts/ui_screenshots.py $(BIN_PATH)/aviary

@@ -40,10 +40,10 @@ enum UITemplates {
         <p><a href="/">Back to the experiments</a></p>
         """
 
-    /// A key/value table (`rows` of `key`, `value`, optional `num`), reused by several pages.
+    /// A key/value table (`rows` of `key`, `value`, optional `href`), reused by several pages.
     static let table = """
         <table class="kv"><tbody>
-        {{#rows}}<tr><th scope="row">{{key}}</th><td{{#num}} class="num"{{/num}}>{{#href}}<a href="{{href}}">{{value}}</a>{{/href}}{{^href}}{{value}}{{/href}}</td></tr>
+        {{#rows}}<tr><th scope="row">{{key}}</th><td>{{#href}}<a href="{{href}}">{{value}}</a>{{/href}}{{^href}}{{value}}{{/href}}</td></tr>
         {{/rows}}
         {{^rows}}<tr><td class="muted">None.</td></tr>{{/rows}}
         </tbody></table>
