@@ -26,26 +26,26 @@ public struct UIController<Context: RequestContext>: Sendable {
     /// The pages and their static assets, at the server's root.
     public var routes: RouteCollection<Context> {
         let routes = RouteCollection(context: Context.self)
-        routes.get { request, _ in await Self.html { try await experimentsPage(request) } }
+        routes.get { request, context in await Self.html(context) { try await experimentsPage(request) } }
         routes.get("experiments/:id") { request, context in
-            await Self.html { try await experimentPage(request, id: context.parameters.require("id")) }
+            await Self.html(context) { try await experimentPage(request, id: context.parameters.require("id")) }
         }
         routes.get("runs/:id") { request, context in
-            await Self.html { try await runPage(request, id: context.parameters.require("id")) }
+            await Self.html(context) { try await runPage(request, id: context.parameters.require("id")) }
         }
         routes.get("runs/:id/artifacts") { request, context in
-            await Self.html { try await artifactPage(request, runID: context.parameters.require("id")) }
+            await Self.html(context) { try await artifactPage(request, runID: context.parameters.require("id")) }
         }
         routes.get("runs/:id/artifacts/raw") { request, context in
-            await Self.html { try await rawArtifact(request, runID: context.parameters.require("id"), context: context) }
+            await Self.html(context) { try await rawArtifact(request, runID: context.parameters.require("id"), context: context) }
         }
-        routes.get("compare") { request, _ in await Self.html { try await comparePage(request) } }
-        routes.get("models") { request, _ in await Self.html { try await modelsPage(request) } }
+        routes.get("compare") { request, context in await Self.html(context) { try await comparePage(request) } }
+        routes.get("models") { request, context in await Self.html(context) { try await modelsPage(request) } }
         routes.get("models/:name") { _, context in
-            await Self.html { try await modelPage(name: Self.decodedName(context)) }
+            await Self.html(context) { try await modelPage(name: Self.decodedName(context)) }
         }
         routes.get("models/:name/versions/:version") { _, context in
-            await Self.html { try await versionPage(name: Self.decodedName(context), version: context.parameters.require("version")) }
+            await Self.html(context) { try await versionPage(name: Self.decodedName(context), version: context.parameters.require("version")) }
         }
         routes.get("static/aviary.css") { _, _ in UIAssets.response(UIAssets.css, type: "text/css; charset=utf-8") }
         routes.get("static/aviary.js") { _, _ in UIAssets.response(UIAssets.javascript, type: "text/javascript; charset=utf-8") }
@@ -68,13 +68,14 @@ public struct UIController<Context: RequestContext>: Sendable {
 
     /// Runs a page handler; a lookup that found nothing becomes a 404 page, a refused input a
     /// 400 page, anything else a 500 page that leaks no internals.
-    static func html(_ handler: () async throws -> Response) async -> Response {
+    static func html(_ context: Context, _ handler: () async throws -> Response) async -> Response {
         do {
             return try await handler()
         } catch let error as AviaryError {
             let heading = error.code == .resourceDoesNotExist ? "Not found" : "Cannot show this page"
             return page(title: heading, template: "message", view: ["heading": heading, "text": error.message], status: .init(code: error.code.httpStatus))
         } catch {
+            context.logger.error("Unhandled error while rendering a page", metadata: ["error": "\(String(reflecting: error))"])
             return page(title: "Error", template: "message", view: ["heading": "Error", "text": "Internal error while rendering this page."], status: .internalServerError)
         }
     }
