@@ -1086,3 +1086,38 @@ def test_payload_pages_show_the_values(site, seed):
     assert [squash(s.text()) for s in model.by_id("versions").find("tr", data_version="1").find_all("span", cls="alias")] == ["champion"]
     version = site.dom(model_path(seed.xss_model) + "/versions/1")
     assert PAYLOAD_IMG in squash(version.find("section", id="lineage").text())
+
+
+# -- valid, accessible HTML ----------------------------------------------------------------------
+
+def test_pages_are_valid_html_with_labelled_controls(site, seed):
+    """Every page parses under html5lib's strict HTML5 parser (any parse error fails), has one h1
+    and lang, labels every form control, scopes every header cell and gives every image alt text."""
+    import html5lib
+
+    for path, (status, _) in {**{p: (200, []) for p in plain_pages(seed)}, **xss_pages(seed)}.items():
+        r = site.get(path, status)
+        try:
+            html5lib.HTMLParser(strict=True, namespaceHTMLElements=False).parse(r.text)
+        except html5lib.html5parser.ParseError as error:
+            pytest.fail(f"{path}: not valid HTML5: {error}")
+        root = parse(r.text)
+        assert root.find_all("html")[0].attrs.get("lang") == "en", path
+        assert len(root.find_all("h1")) == 1, f"{path}: one h1"
+        labelled = {n.attrs["for"] for n in root.find_all("label") if "for" in n.attrs}
+        for control in root.find_all("input") + root.find_all("select"):
+            if control.attrs.get("type") == "hidden":
+                continue
+            inside_label = any(isinstance(a, Node) and a.tag == "label" for a in ancestors(control))
+            assert control.attrs.get("id") in labelled or inside_label or control.attrs.get("aria-label"), \
+                f"{path}: unlabelled {control}"
+        for th in root.find_all("th"):
+            assert th.attrs.get("scope") in ("col", "row"), f"{path}: {th} without scope"
+        for img in root.find_all("img"):
+            assert img.attrs.get("alt"), f"{path}: {img} without alt"
+
+
+def ancestors(node: Node):
+    while node.parent is not None:
+        node = node.parent
+        yield node
