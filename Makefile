@@ -7,7 +7,7 @@ VENV := .venv
 EVIDENTLY_VENV := .venv-evidently
 BIN_PATH = $(shell $(SWIFT) build --show-bin-path)
 
-.PHONY: test swift-test compat build release bench bench-serve bench-drift bench-ui screenshots chromium clean-data
+.PHONY: test swift-test compat build release bench bench-serve bench-drift bench-ui screenshots chromium prometheus clean-data
 
 test: swift-test compat
 
@@ -24,7 +24,7 @@ swift-test:
 # The peer suite starts the freshly built server itself on a free port with a temporary data dir.
 # Evidently (the drift peer) needs pandas < 3, so it gets its own virtualenv; the HTML report
 # is rendered by Debian's chromium, installed here when missing.
-compat: build $(VENV)/.installed $(EVIDENTLY_VENV)/.installed chromium
+compat: build $(VENV)/.installed $(EVIDENTLY_VENV)/.installed chromium prometheus
 	AVIARY_BIN=$(BIN_PATH)/aviary EVIDENTLY_PYTHON=$(EVIDENTLY_VENV)/bin/python $(VENV)/bin/python -m pytest compat -q
 
 $(VENV)/.installed: compat/requirements.txt
@@ -39,6 +39,10 @@ $(EVIDENTLY_VENV)/.installed: compat/requirements-evidently.txt
 
 chromium:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+
+# A real Prometheus scrapes aviary serve's /metrics in compat/test_prometheus.py.
+prometheus:
+	@command -v prometheus >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null)
 
 # Benchmarks: release build, side by side with `mlflow server` when .venv-bench has it.
 bench: release

@@ -2,6 +2,7 @@ import AviaryHTTP
 import AviaryModels
 import Hummingbird
 import Logging
+import Prometheus
 
 /// Everything `aviary serve` needs: the model and where to listen.
 public struct ScoringConfiguration: Sendable {
@@ -9,15 +10,21 @@ public struct ScoringConfiguration: Sendable {
     public var port: Int
     public var model: ServedModel
     public var logLevel: Logger.Level
+    /// The registry `GET /metrics` exposes; the model's `ScoringMetrics` should report into it.
+    public var metricsRegistry: PrometheusCollectorRegistry?
 
     /// Default largest request body: 10 MiB, about 50,000 rows of 20 features as JSON.
     public static let defaultMaximumBodySize = 10 << 20
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, model: ServedModel, logLevel: Logger.Level = .info) {
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080, model: ServedModel, logLevel: Logger.Level = .info,
+        metricsRegistry: PrometheusCollectorRegistry? = nil
+    ) {
         self.host = host
         self.port = port
         self.model = model
         self.logLevel = logLevel
+        self.metricsRegistry = metricsRegistry
     }
 }
 
@@ -27,18 +34,22 @@ public func buildScoringApplication(_ configuration: ScoringConfiguration) -> so
     var logger = Logger(label: "aviary.serve")
     logger.logLevel = configuration.logLevel
     return Application(
-        router: buildScoringRouter(model: configuration.model),
+        router: buildScoringRouter(model: configuration.model, metricsRegistry: configuration.metricsRegistry),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "aviary"),
         logger: logger
     )
 }
 
-/// The scoring routes, separate from the application so tests can drive them without a port.
-public func buildScoringRouter(model: ServedModel) -> Router<BasicRequestContext> {
+/// The scoring routes, separate from the application so tests can drive them without a port;
+/// with a registry, also `GET /metrics`.
+public func buildScoringRouter(model: ServedModel, metricsRegistry: PrometheusCollectorRegistry? = nil) -> Router<BasicRequestContext> {
     let router = Router(context: BasicRequestContext.self)
     // Per-request lines at debug: at thousands of requests a second, info would flood the log.
     router.add(middleware: LogRequestsMiddleware(.debug))
+    // Outside the error middleware, so failed requests are counted with the status they got.
+    router.add(middleware: ScoringMetricsMiddleware(metrics: model.metrics))
     router.add(middleware: MLflowErrorMiddleware())
+    if let metricsRegistry { router.addRoutes(MetricsController<BasicRequestContext>(registry: metricsRegistry).routes) }
     router.addRoutes(ScoringController<BasicRequestContext>(model: model, version: ServerConfiguration.version).routes)
     router.addRoutes(InferenceController<BasicRequestContext>(model: model, serverVersion: ServerConfiguration.version).routes, atPath: "v2")
     return router

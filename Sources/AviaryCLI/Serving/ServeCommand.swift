@@ -7,6 +7,7 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import Prometheus
 
 /// `aviary serve`: a scoring server for one model, with no Python at serving time.
 struct ServeCommand: AsyncParsableCommand {
@@ -63,10 +64,15 @@ struct ServeCommand: AsyncParsableCommand {
         let locator = ModelLocator(argument: model, tracking: tracking)
         let package = try await locator.load()
         let servedName = name ?? locator.registeredName ?? package.name
-        let served = ServedModel(package: package, name: servedName, version: try await locator.registeredVersion(), maximumBodySize: maxRequestSize)
+        let version = try await locator.registeredVersion()
+        let registry = PrometheusCollectorRegistry()
+        let served = ServedModel(
+            package: package, name: servedName, version: version, maximumBodySize: maxRequestSize,
+            metrics: ScoringMetrics(registry: registry, model: servedName, version: version)
+        )
         checkInputExample(served)
         let app = buildScoringApplication(ScoringConfiguration(
-            host: host, port: port, model: served, logLevel: Logger.Level(rawValue: logLevel) ?? .info
+            host: host, port: port, model: served, logLevel: Logger.Level(rawValue: logLevel) ?? .info, metricsRegistry: registry
         ))
         FileHandle.standardError.write(Data("Serving \(model) (\(package.predictor.summary)) as '\(servedName)' on http://\(host):\(port)\n".utf8))
         do {

@@ -14,12 +14,15 @@ public struct ServedModel: Sendable {
     public let version: String?
     /// Largest request body accepted, in bytes.
     public let maximumBodySize: Int
+    /// Where requests and scored rows are counted.
+    public let metrics: ScoringMetrics
 
-    public init(package: ModelPackage, name: String, version: String?, maximumBodySize: Int) {
+    public init(package: ModelPackage, name: String, version: String?, maximumBodySize: Int, metrics: ScoringMetrics? = nil) {
         self.package = package
         self.name = name
         self.version = version
         self.maximumBodySize = maximumBodySize
+        self.metrics = metrics ?? .disabled(model: name)
     }
 
     /// The request body, refused with 413 beyond `maximumBodySize`.
@@ -46,14 +49,17 @@ public struct ServedModel: Sendable {
     }
 
     func predict(_ batch: FeatureBatch) -> Predictions {
-        package.predictor.predict(batch)
+        let predictions = package.predictor.predict(batch)
+        metrics.rows.increment(by: Int64(predictions.rowCount))
+        return predictions
     }
 
     /// Scores the `serving_input_example.json` saved with the model as an `/invocations` body;
     /// returns its row count, or nil when the model has no example.
     public func scoreInputExample() throws -> Int? {
         guard let example = package.servingInputExample else { return nil }
-        return predict(try decode(ByteBuffer(data: example), contentType: "application/json")).rowCount
+        // Straight to the predictor: a start-up check is not traffic to count.
+        return package.predictor.predict(try decode(ByteBuffer(data: example), contentType: "application/json")).rowCount
     }
 
     static func json(_ text: String, status: HTTPResponse.Status = .ok) -> Response {

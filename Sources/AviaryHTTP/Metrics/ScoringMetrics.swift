@@ -1,0 +1,69 @@
+import CoreMetrics
+import Prometheus
+import Synchronization
+
+/// What a scoring server reports to Prometheus about one served model: requests by endpoint
+/// and status code, their latency, requests in flight, and rows scored. Every series carries
+/// the model's `model` and `version` labels.
+///
+/// The metric objects go through an explicit swift-metrics factory instead of the process-wide
+/// `MetricsSystem`, so each server (and each test) reports into its own registry.
+public final class ScoringMetrics: Sendable {
+    /// Latency buckets, in seconds: sub-millisecond single rows up to multi-second batches.
+    static let latencyBuckets: [Duration] = [
+        .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10),
+        .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(5),
+    ]
+
+    private struct Key: Hashable {
+        var endpoint: String
+        var code: Int
+    }
+
+    private let factory: any MetricsFactory
+    private let labels: [(String, String)]
+    private let requests = Mutex<[Key: CoreMetrics.Counter]>([:])
+    private let latencies = Mutex<[String: CoreMetrics.Timer]>([:])
+    /// Requests being handled now.
+    let inFlight: Meter
+    /// Rows scored, over all requests.
+    let rows: CoreMetrics.Counter
+
+    /// Metrics for `model` (and its registry `version`, if any) reported into `registry`.
+    public convenience init(registry: PrometheusCollectorRegistry, model: String, version: String?) {
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.defaultDurationHistogramBuckets = Self.latencyBuckets
+        self.init(factory: factory, model: model, version: version)
+    }
+
+    /// Metrics that go nowhere: for servers built without a `/metrics` endpoint.
+    public static func disabled(model: String) -> ScoringMetrics {
+        ScoringMetrics(factory: NOOPMetricsHandler.instance, model: model, version: nil)
+    }
+
+    init(factory: any MetricsFactory, model: String, version: String?) {
+        self.factory = factory
+        self.labels = [("model", model), ("version", version ?? "")]
+        self.inFlight = Meter(label: "aviary_requests_in_flight", dimensions: labels, factory: factory)
+        self.rows = CoreMetrics.Counter(label: "aviary_predicted_rows_total", dimensions: labels, factory: factory)
+    }
+
+    /// Counts one finished request to `endpoint` (a route pattern, e.g. `/invocations`) and its latency.
+    func record(endpoint: String, code: Int, nanoseconds: UInt64) {
+        let key = Key(endpoint: endpoint, code: code)
+        let counter = requests.withLock { counters in
+            if let counter = counters[key] { return counter }
+            let counter = CoreMetrics.Counter(label: "aviary_requests_total", dimensions: labels + [("endpoint", endpoint), ("code", String(code))], factory: factory)
+            counters[key] = counter
+            return counter
+        }
+        counter.increment()
+        let timer = latencies.withLock { timers in
+            if let timer = timers[endpoint] { return timer }
+            let timer = CoreMetrics.Timer(label: "aviary_request_duration_seconds", dimensions: labels + [("endpoint", endpoint)], factory: factory)
+            timers[endpoint] = timer
+            return timer
+        }
+        timer.recordNanoseconds(Int64(truncatingIfNeeded: nanoseconds))
+    }
+}
