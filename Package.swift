@@ -43,6 +43,7 @@ let package = Package(
             dependencies: [
                 "AviaryCore", "AviaryTracking", "AviaryRegistry", "AviaryArtifacts", "AviaryModels",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
@@ -80,7 +81,7 @@ let package = Package(
         .testTarget(name: "AviaryRegistryTests", dependencies: ["AviaryRegistry"]),
         .testTarget(name: "AviaryModelsTests", dependencies: ["AviaryModels"]),
         .testTarget(name: "AviaryMonitoringTests", dependencies: ["AviaryMonitoring"]),
-        .testTarget(name: "AviaryHTTPTests", dependencies: ["AviaryHTTP", "AviaryTracking"]),
+        .testTarget(name: "AviaryHTTPTests", dependencies: ["AviaryHTTP", "AviaryTracking", "AviaryModels", "AviaryCore"]),
         .testTarget(
             name: "AviaryServerTests",
             dependencies: [

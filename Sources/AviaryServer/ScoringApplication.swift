@@ -54,3 +54,16 @@ public func buildScoringRouter(model: ServedModel, metricsRegistry: PrometheusCo
     router.addRoutes(InferenceController<BasicRequestContext>(model: model, serverVersion: ServerConfiguration.version).routes, atPath: "v2")
     return router
 }
+
+/// The routes of `aviary serve --deployment`: health, `/metrics`, and each deployment's
+/// `/deployments/{name}/invocations`.
+public func buildDeploymentRouter(deployments: [Deployment], metricsRegistry: PrometheusCollectorRegistry) -> Router<BasicRequestContext> {
+    let router = Router(context: BasicRequestContext.self)
+    router.add(middleware: LogRequestsMiddleware(.debug))
+    router.add(middleware: MLflowErrorMiddleware())
+    router.get("ping") { _, _ in Response(status: .ok) }
+    router.get("health") { _, _ in Response(status: .ok) }
+    router.addRoutes(MetricsController<BasicRequestContext>(registry: metricsRegistry).routes)
+    router.addRoutes(DeploymentController<BasicRequestContext>(deployments: deployments).routes)
+    return router
+}

@@ -25,15 +25,23 @@ struct ServeCommand: AsyncParsableCommand {
 
             Requests are checked against the model's signature: a missing or unknown column, or a value of the wrong type, is a 400 that names the column.
 
+            GET /metrics reports requests, errors, latency and rows scored to Prometheus.
+
+            With --deployment FILE instead of MODEL, serves a deployment: variants of a model with traffic weights (champion/challenger, A/B, canary) and shadows, at POST /deployments/NAME/invocations. The answering variant is named in the X-Aviary-Variant header; callers sending the same X-Aviary-Key (or the spec's sticky_header) always get the same variant. Variants that follow an alias switch to the version it points at within refresh_seconds, without a restart. See the README for the YAML.
+
             Examples:
               aviary serve models:/fraud@champion --port 8080
+              aviary serve --deployment fraud.yaml --port 8080
               curl -X POST localhost:8080/invocations -H 'Content-Type: application/json' \\
                    -d '{"dataframe_split": {"columns": ["f0", "f1"], "data": [[0.5, 1.2]]}}'
             """
     )
 
-    @Argument(help: "The model: a directory, a model file, runs:/… or models:/….")
-    var model: String
+    @Argument(help: "The model: a directory, a model file, runs:/… or models:/…. Leave out with --deployment.")
+    var model: String?
+
+    @Option(help: ArgumentHelp("Serve the deployment this YAML file defines instead of one MODEL.", valueName: "file"))
+    var deployment: String?
 
     @Option(help: "Interface to bind. Use 0.0.0.0 to listen on every interface.")
     var host = "127.0.0.1"
@@ -53,6 +61,9 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var tracking: TrackingServerOptions
 
     func validate() throws {
+        guard (model == nil) != (deployment == nil) else {
+            throw ValidationError(model == nil ? "Give a MODEL to serve, or --deployment FILE" : "Give either a MODEL or --deployment FILE, not both")
+        }
         guard (1...65535).contains(port) else { throw ValidationError("--port must be between 1 and 65535, got \(port)") }
         guard maxRequestSize > 0 else { throw ValidationError("--max-request-size must be positive, got \(maxRequestSize)") }
         guard Logger.Level(rawValue: logLevel) != nil else {
@@ -61,6 +72,8 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if let deployment { return try await serveDeployment(file: deployment) }
+        guard let model else { return }
         let locator = ModelLocator(argument: model, tracking: tracking)
         let package = try await locator.load()
         let servedName = name ?? locator.registeredName ?? package.name
@@ -75,6 +88,44 @@ struct ServeCommand: AsyncParsableCommand {
             host: host, port: port, model: served, logLevel: Logger.Level(rawValue: logLevel) ?? .info, metricsRegistry: registry
         ))
         FileHandle.standardError.write(Data("Serving \(model) (\(package.predictor.summary)) as '\(servedName)' on http://\(host):\(port)\n".utf8))
+        try await run(app)
+    }
+
+    private func serveDeployment(file: String) async throws {
+        let text: String
+        do {
+            text = try String(contentsOfFile: file, encoding: .utf8)
+        } catch {
+            throw CommandFailure("Cannot read the deployment spec \(file): \(error.localizedDescription)")
+        }
+        let spec: DeploymentSpec
+        do {
+            spec = try DeploymentSpec(yaml: text)
+        } catch let error as AviaryError {
+            throw CommandFailure("\(file): \(error.message)")
+        }
+        let registry = PrometheusCollectorRegistry()
+        let loader = DeploymentLoader(spec: spec, tracking: tracking, registry: registry, maximumBodySize: maxRequestSize)
+        let deployment = try await loader.load()
+        for variant in spec.variants {
+            let served = deployment.model(for: variant.name)
+            let share = variant.shadow ? "shadow" : "\(variant.weight)%"
+            FileHandle.standardError.write(Data("  \(variant.name) (\(share)): \(variant.model), version \(served.version ?? "-"), \(served.package.predictor.summary)\n".utf8))
+        }
+        var logger = Logger(label: "aviary.serve")
+        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        let app = Application(
+            router: buildDeploymentRouter(deployments: [deployment], metricsRegistry: registry),
+            configuration: .init(address: .hostname(host, port: port), serverName: "aviary"),
+            logger: logger
+        )
+        FileHandle.standardError.write(Data("Serving deployment '\(spec.name)' on http://\(host):\(port)/deployments/\(spec.name)/invocations\n".utf8))
+        let refresher = Task { await loader.keepCurrent(deployment) }
+        defer { refresher.cancel() }
+        try await run(app)
+    }
+
+    private func run(_ app: some ApplicationProtocol) async throws {
         do {
             try await app.runService()
         } catch let error as IOError where error.errnoCode == EADDRINUSE {

@@ -4,7 +4,7 @@ import Synchronization
 
 /// What a scoring server reports to Prometheus about one served model: requests by endpoint
 /// and status code, their latency, requests in flight, and rows scored. Every series carries
-/// the model's `model` and `version` labels.
+/// the model's `model` and `version` labels (after a deployment's `deployment` and `variant`).
 ///
 /// The metric objects go through an explicit swift-metrics factory instead of the process-wide
 /// `MetricsSystem`, so each server (and each test) reports into its own registry.
@@ -29,21 +29,22 @@ public final class ScoringMetrics: Sendable {
     /// Rows scored, over all requests.
     let rows: CoreMetrics.Counter
 
-    /// Metrics for `model` (and its registry `version`, if any) reported into `registry`.
-    public convenience init(registry: PrometheusCollectorRegistry, model: String, version: String?) {
+    /// Metrics for `model` (and its registry `version`, if any) reported into `registry`;
+    /// `labels` go first on every series (a deployment's `deployment` and `variant`).
+    public convenience init(registry: PrometheusCollectorRegistry, labels: [(String, String)] = [], model: String, version: String?) {
         var factory = PrometheusMetricsFactory(registry: registry)
         factory.defaultDurationHistogramBuckets = Self.latencyBuckets
-        self.init(factory: factory, model: model, version: version)
+        self.init(factory: factory, labels: labels + [("model", model), ("version", version ?? "")])
     }
 
     /// Metrics that go nowhere: for servers built without a `/metrics` endpoint.
     public static func disabled(model: String) -> ScoringMetrics {
-        ScoringMetrics(factory: NOOPMetricsHandler.instance, model: model, version: nil)
+        ScoringMetrics(factory: NOOPMetricsHandler.instance, labels: [("model", model)])
     }
 
-    init(factory: any MetricsFactory, model: String, version: String?) {
+    init(factory: any MetricsFactory, labels: [(String, String)]) {
         self.factory = factory
-        self.labels = [("model", model), ("version", version ?? "")]
+        self.labels = labels
         self.inFlight = Meter(label: "aviary_requests_in_flight", dimensions: labels, factory: factory)
         self.rows = CoreMetrics.Counter(label: "aviary_predicted_rows_total", dimensions: labels, factory: factory)
     }

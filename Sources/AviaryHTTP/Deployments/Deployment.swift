@@ -1,0 +1,51 @@
+import AviaryCore
+import Synchronization
+
+/// A deployment being served: the model each variant runs now, and which variant answers a
+/// request.
+///
+/// Models are swapped whole (`replace`) when an alias moves; a request keeps the model it
+/// started with, so a swap drops nothing.
+public final class Deployment: Sendable {
+    public let spec: DeploymentSpec
+    private let models: Mutex<[String: ServedModel]>
+
+    /// - Parameter models: the loaded model of every variant, by variant name.
+    public init(spec: DeploymentSpec, models: [String: ServedModel]) {
+        precondition(spec.variants.allSatisfy { models[$0.name] != nil }, "every variant needs a model")
+        self.spec = spec
+        self.models = Mutex(models)
+    }
+
+    /// The model `variant` runs now.
+    public func model(for variant: String) -> ServedModel {
+        models.withLock { $0[variant]! }
+    }
+
+    /// Points `variant` at another model from the next request on.
+    public func replace(variant: String, with model: ServedModel) {
+        models.withLock { $0[variant] = model }
+    }
+
+    /// The serving variant for a request. With a key, the same key always gets the same
+    /// variant (as long as the weights stay), across restarts too; without one, a random draw.
+    public func assign(key: String?) -> DeploymentSpec.Variant {
+        let slot = key.map { Int(Self.fnv1a($0) % 10_000) } ?? Int.random(in: 0..<10_000)
+        var bound = 0
+        for variant in spec.serving {
+            bound += variant.weight * 100
+            if slot < bound { return variant }
+        }
+        return spec.serving.last { $0.weight > 0 }!
+    }
+
+    /// FNV-1a, 64-bit: stable across processes, unlike Swift's seeded `Hasher`.
+    static func fnv1a(_ text: String) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 {
+            hash ^= UInt64(byte)
+            hash &*= 0x100_0000_01b3
+        }
+        return hash
+    }
+}

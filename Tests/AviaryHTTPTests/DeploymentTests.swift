@@ -1,0 +1,75 @@
+@testable import AviaryHTTP
+import AviaryCore
+import AviaryModels
+import Foundation
+import Testing
+
+/// Deployment specs refuse what cannot be served, naming the field; assignment follows the
+/// weights and never moves a sticky key.
+@Suite("Deployments")
+struct DeploymentTests {
+    static let valid = """
+        name: churn
+        variants:
+          - {name: champion, model: "models:/churn@champion", weight: 80}
+          - {name: challenger, model: "models:/churn@challenger", weight: 20}
+          - {name: shadow, model: "models:/churn/1", shadow: true}
+        """
+
+    @Test("a valid spec parses with defaults")
+    func valid() throws {
+        let spec = try DeploymentSpec(yaml: Self.valid)
+        #expect(spec.name == "churn" && spec.stickyHeader == "X-Aviary-Key" && spec.refreshSeconds == 5)
+        #expect(spec.serving.map(\.name) == ["champion", "challenger"])
+        #expect(spec.variants[2].shadow && spec.variants[2].weight == 0)
+    }
+
+    @Test("bad specs are refused with the field and the rule", arguments: [
+        ("name: churn\nvariants:\n  - {name: a, model: m, weight: 80}\n  - {name: b, model: m, weight: 10}", "weights must sum to 100, got 90"),
+        ("name: churn\nvariants:\n  - {name: a, model: m, weight: 100}\n  - {name: a, model: m, weight: 0}", "variants[1].name: 'a' is used by two variants"),
+        ("name: churn\nvariants:\n  - {name: a, model: m, weight: 100}\n  - {name: s, model: m, weight: 5, shadow: true}", "variants[1].weight: a shadow variant takes no traffic share"),
+        ("name: churn\nvariants:\n  - {name: a, weight: 100}", "variants[0].model: required"),
+        ("name: churn\nvariants:\n  - {name: a, model: m, weight: 101}", "variants[0].weight: required for a serving variant"),
+        ("name: churn\nvariants:\n  - {name: a, model: m, weight: 100, wieght: 3}", "variants[0].wieght: unknown field"),
+        ("name: ../x\nvariants: []", "name: required, letters, digits"),
+        ("name: churn\nvariants: []", "variants: required"),
+        ("name: churn\nsticky_header: 'a b'\nvariants:\n  - {name: a, model: m, weight: 100}", "sticky_header:"),
+        ("name: [unclosed", "not valid YAML"),
+    ])
+    func refused(yaml: String, message: String) {
+        #expect {
+            try DeploymentSpec(yaml: yaml)
+        } throws: { error in
+            (error as? AviaryError).map { $0.code == .invalidParameterValue && $0.message.contains(message) } ?? false
+        }
+    }
+
+    @Test("keys split 80/20 within a percent, always to the same variant")
+    func assignment() throws {
+        let spec = try DeploymentSpec(yaml: Self.valid)
+        let package = try ModelPackage.load(from: Self.stumpFile())
+        let models = Dictionary(uniqueKeysWithValues: spec.variants.map { ($0.name, ServedModel(package: package, name: "m", version: "1", maximumBodySize: 1 << 20)) })
+        let deployment = Deployment(spec: spec, models: models)
+        var counts: [String: Int] = [:]
+        for k in 0..<20_000 {
+            let variant = deployment.assign(key: "customer-\(k)")
+            counts[variant.name, default: 0] += 1
+            #expect(deployment.assign(key: "customer-\(k)") == variant)
+        }
+        #expect(abs(Double(counts["champion"]!) / 20_000 - 0.8) < 0.01)
+        #expect(counts["shadow"] == nil)
+        #expect(Deployment.fnv1a("a") == 0xaf63_dc4c_8601_ec8c, "FNV-1a's published value for \"a\": stable across runs")
+    }
+
+    static func stumpFile() throws -> URL {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("aviary-stump-\(UUID().uuidString).json")
+        try Data(#"""
+            {"learner": {"learner_model_param": {"base_score": "[0E0]", "num_class": "0", "num_feature": "1"},
+              "objective": {"name": "reg:squarederror"}, "feature_names": ["a"], "feature_types": ["float"],
+              "gradient_booster": {"name": "gbtree", "model": {"tree_info": [0], "trees": [
+                {"left_children": [1, -1, -1], "right_children": [2, -1, -1], "split_indices": [0, 0, 0],
+                 "split_conditions": [0.5, 1, 2], "default_left": [1, 0, 0], "split_type": [0, 0, 0]}]}}}}
+            """#.utf8).write(to: file)
+        return file
+    }
+}
