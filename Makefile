@@ -7,7 +7,7 @@ VENV := .venv
 EVIDENTLY_VENV := .venv-evidently
 BIN_PATH = $(shell $(SWIFT) build --show-bin-path)
 
-.PHONY: test swift-test compat build release bench bench-serve bench-drift bench-ui screenshots chromium prometheus clean-data
+.PHONY: test swift-test compat build release bench bench-serve bench-drift bench-ui bench-deployment screenshots chromium prometheus clean-data
 
 test: swift-test compat
 
@@ -62,6 +62,11 @@ bench-drift: release $(EVIDENTLY_VENV)/.installed
 bench-ui: release
 	$(PYTHON) bench/ui_bench.py --aviary $(shell $(SWIFT) build -c release --show-bin-path)/aviary \
 		$(if $(wildcard .venv-bench/bin/mlflow),--mlflow .venv-bench/bin/mlflow --mlflow-requests 50)
+
+# Deployment path (routing, per-variant metrics) vs plain aviary serve, 1-row requests with wrk.
+bench-deployment: release
+	.venv-bench/bin/python bench/serve_model.py train --out /tmp/aviary-deployment-bench >/dev/null
+	$(PYTHON) bench/deployment_bench.py --aviary $(shell $(SWIFT) build -c release --show-bin-path)/aviary --work /tmp/aviary-deployment-bench
 
 # The web UI's screenshots in docs/ (ui-*.png), from a demo seeded through the mlflow client.
 screenshots: build $(VENV)/.installed chromium

@@ -44,7 +44,7 @@ struct DeploymentTests {
         }
     }
 
-    @Test("keys split 80/20 within a percent, always to the same variant")
+    @Test("keys split 80/20 within a percent, always to the same variant; so do keyless draws")
     func assignment() throws {
         let spec = try DeploymentSpec(yaml: Self.valid)
         let package = try ModelPackage.load(from: Self.stumpFile())
@@ -58,6 +58,9 @@ struct DeploymentTests {
         }
         #expect(abs(Double(counts["champion"]!) / 20_000 - 0.8) < 0.01)
         #expect(counts["shadow"] == nil)
+        // Without a key: fresh draws, split the same way.
+        let unkeyed = (0..<20_000).filter { _ in deployment.assign(key: nil).name == "champion" }.count
+        #expect(abs(Double(unkeyed) / 20_000 - 0.8) < 0.01)
         #expect(Deployment.fnv1a("a") == 0xaf63_dc4c_8601_ec8c, "FNV-1a's published value for \"a\": stable across runs")
     }
 

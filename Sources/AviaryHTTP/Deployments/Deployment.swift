@@ -9,6 +9,9 @@ import Synchronization
 public final class Deployment: Sendable {
     public let spec: DeploymentSpec
     private let models: Mutex<[String: ServedModel]>
+    /// Draws for requests without a key: a Weyl sequence through SplitMix64's mixer, evenly
+    /// spread and without the `getrandom` system call `Int.random` makes per request.
+    private let draws = Atomic<UInt64>(UInt64.random(in: 0...UInt64.max))
 
     /// - Parameter models: the loaded model of every variant, by variant name.
     public init(spec: DeploymentSpec, models: [String: ServedModel]) {
@@ -30,13 +33,21 @@ public final class Deployment: Sendable {
     /// The serving variant for a request. With a key, the same key always gets the same
     /// variant (as long as the weights stay), across restarts too; without one, a random draw.
     public func assign(key: String?) -> DeploymentSpec.Variant {
-        let slot = key.map { Int(Self.fnv1a($0) % 10_000) } ?? Int.random(in: 0..<10_000)
+        let slot = Int((key.map(Self.fnv1a) ?? Self.mix(draws.wrappingAdd(0x9E37_79B9_7F4A_7C15, ordering: .relaxed).newValue)) % 10_000)
         var bound = 0
         for variant in spec.serving {
             bound += variant.weight * 100
             if slot < bound { return variant }
         }
         return spec.serving.last { $0.weight > 0 }!
+    }
+
+    /// SplitMix64's output function.
+    static func mix(_ value: UInt64) -> UInt64 {
+        var z = value
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 
     /// FNV-1a, 64-bit: stable across processes, unlike Swift's seeded `Hasher`.
