@@ -33,7 +33,7 @@ let package = Package(
         .target(
             name: "AviaryStoreSQLite",
             dependencies: [
-                "AviaryCore", "AviaryTracking", "AviaryRegistry",
+                "AviaryCore", "AviaryTracking", "AviaryRegistry", "AviaryMonitoring",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
@@ -41,7 +41,7 @@ let package = Package(
         .target(
             name: "AviaryHTTP",
             dependencies: [
-                "AviaryCore", "AviaryTracking", "AviaryRegistry", "AviaryArtifacts", "AviaryModels",
+                "AviaryCore", "AviaryTracking", "AviaryRegistry", "AviaryArtifacts", "AviaryModels", "AviaryMonitoring",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -62,7 +62,7 @@ let package = Package(
         .executableTarget(
             name: "aviary",
             dependencies: [
-                "AviaryServer", "AviaryModels", "AviaryMonitoring",
+                "AviaryServer", "AviaryModels", "AviaryMonitoring", "AviaryStoreSQLite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -77,7 +77,7 @@ let package = Package(
         .target(name: "AviaryTesting", dependencies: ["AviaryCore", "AviaryTracking", "AviaryRegistry"]),
         .testTarget(name: "AviaryCoreTests", dependencies: ["AviaryCore"]),
         .testTarget(name: "AviaryTrackingTests", dependencies: ["AviaryTracking"]),
-        .testTarget(name: "AviaryStoreSQLiteTests", dependencies: ["AviaryStoreSQLite", "AviaryTracking", "AviaryRegistry", "AviaryTesting"]),
+        .testTarget(name: "AviaryStoreSQLiteTests", dependencies: ["AviaryStoreSQLite", "AviaryTracking", "AviaryRegistry", "AviaryMonitoring", "AviaryTesting"]),
         .testTarget(name: "AviaryRegistryTests", dependencies: ["AviaryRegistry"]),
         .testTarget(name: "AviaryModelsTests", dependencies: ["AviaryModels"]),
         .testTarget(name: "AviaryMonitoringTests", dependencies: ["AviaryMonitoring"]),

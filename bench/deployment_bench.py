@@ -3,8 +3,9 @@
 
 Issue 7's budget: the production path (variant routing and its metrics) may cost at most 10%
 of plain serving's throughput with 1-row requests. Both servers load the same saved model
-(made by serve_model.py train); the deployment splits 80/20 between two variants of it, so
-the only difference is the deployment path. wrk drives each for --seconds, alternating
+(made by serve_model.py train); the deployment splits 80/20 between two variants of it and
+logs every request to its prediction log, so the difference is the whole production path:
+routing, per-variant metrics and logging. wrk drives each for --seconds, alternating
 --rounds times; the best and the median rounds of each are compared (the machine is shared,
 so single rounds vary by ±10%).
 
@@ -65,7 +66,9 @@ def main() -> int:
     opts = p.parse_args()
     spec = opts.work / "deployment.yaml"
     model = opts.work / "model"
-    spec.write_text(f"name: bench\nrefresh_seconds: 0\nvariants:\n"
+    log = opts.work / "predictions.db"
+    log.unlink(missing_ok=True)
+    spec.write_text(f"name: bench\nrefresh_seconds: 0\nprediction_log: {{path: '{log}', flush_seconds: 1}}\nvariants:\n"
                     f"  - {{name: champion, model: '{model}', weight: 80}}\n"
                     f"  - {{name: challenger, model: '{model}', weight: 20}}\n")
     plain_port, deployment_port = free_port(), free_port()
@@ -84,7 +87,7 @@ def main() -> int:
         for server in servers:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=15)
-    print(f"| 1-row requests, wrk -t2 -c16, {opts.rounds} rounds × {opts.seconds} s | plain aviary serve | aviary serve --deployment (80/20) | cost (target ≤ 10%) |")
+    print(f"| 1-row requests, wrk -t2 -c16, {opts.rounds} rounds × {opts.seconds} s | plain aviary serve | aviary serve --deployment (80/20, logged) | cost (target ≤ 10%) |")
     print("|---|---:|---:|---:|")
     for label, pick in (("best round", max), ("median round", statistics.median)):
         plain, deployment = pick(rates["plain"]), pick(rates["deployment"])

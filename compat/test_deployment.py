@@ -6,12 +6,19 @@ deployment answers 5,000 requests, and the test checks the 80/20 split (within 3
 that a key never changes variant, that every answer is the assigned model's own prediction
 (never the shadow's), that the shadow scored every request (its Prometheus counter), and that
 moving or deleting an alias takes effect, or keeps the last good model, without a restart.
+The prediction log must hold every answered request and every shadow output, and what was
+acknowledged more than one flush interval before a `kill -9` must survive it.
 """
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import os
 import re
+import sqlite3
+import threading
 import signal
 import subprocess
 import time
@@ -87,6 +94,7 @@ def setup(server, tmp_path_factory):
     spec = work / "churn.yaml"
     spec.write_text(f"""name: churn
 refresh_seconds: 1
+prediction_log: {{path: predictions.db, flush_seconds: 0.5}}
 variants:
   - {{name: champion, model: "models:/{name}@champion", weight: 80}}
   - {{name: challenger, model: "models:/{name}@challenger", weight: 20}}
@@ -110,6 +118,7 @@ def test_split_stickiness_and_shadow(setup):
     session = requests.Session()
     counts = {"champion": 0, "challenger": 0}
     seen: dict[str, str] = {}
+    answered: dict[str, tuple[str, str, float, list[float]]] = {}
     for k, row in enumerate(rows):
         key = f"customer-{k % KEYS}" if k % 2 == 0 else None
         r = score(session, deployment.url, row, key)
@@ -120,6 +129,7 @@ def test_split_stickiness_and_shadow(setup):
         if key:
             assert seen.setdefault(key, variant) == variant, f"{key} moved from {seen[key]} to {variant}"
         got = r.json()["predictions"][0]
+        answered[r.headers["X-Request-Id"]] = (variant, version, got, row.tolist())
         assert got == pytest.approx(float(expected[int(version) - 1][k]), abs=1e-6)
         if abs(expected[2][k] - expected[int(version) - 1][k]) > 1e-3:
             assert got != pytest.approx(float(expected[2][k]), abs=1e-6), "a shadow answer was returned"
@@ -131,6 +141,24 @@ def test_split_stickiness_and_shadow(setup):
         time.sleep(0.2)
     assert deployment.metric("shadow") == REQUESTS, requests.get(f"{deployment.url}/metrics", timeout=5).text[-3000:]
     assert deployment.metric("champion") == counts["champion"] and deployment.metric("challenger") == counts["challenger"]
+
+    # The prediction log: each answer as returned, and each shadow output, under the request id.
+    exported = requests.get(f"{deployment.url}/deployments/churn/predictions", timeout=30)
+    assert exported.status_code == 200 and exported.headers["Content-Type"].startswith("text/csv")
+    rows_by_kind: dict[bool, dict[str, dict]] = {True: {}, False: {}}
+    for record in csv.DictReader(io.StringIO(exported.text)):
+        rows_by_kind[record["shadow"] == "true"][record["request_id"]] = record
+    assert set(rows_by_kind[False]) == set(answered), "every answered request is logged, once"
+    assert set(rows_by_kind[True]) == set(answered), "every request's shadow output is logged"
+    for request_id, (variant, version, got, features) in answered.items():
+        logged = rows_by_kind[False][request_id]
+        assert (logged["variant"], logged["model_version"]) == (variant, version)
+        assert json.loads(logged["outputs"]) == [got]
+        assert json.loads(logged["inputs"])["data"] == [features]
+        shadow = rows_by_kind[True][request_id]
+        assert (shadow["variant"], shadow["model_version"]) == ("shadow", "3")
+        k = list(answered).index(request_id)
+        assert json.loads(shadow["outputs"])[0] == pytest.approx(float(expected[2][k]), abs=1e-6)
 
 
 def challenger_versions(deployment, rows, session) -> set[str]:
@@ -174,3 +202,45 @@ def test_bad_specs_exit_with_the_field_named(tmp_path, spec, message):
                             capture_output=True, text=True, timeout=30)
     assert result.returncode != 0
     assert message in result.stderr, result.stderr
+
+
+def test_prediction_log_survives_kill_9(setup, tmp_path):
+    """Requests acknowledged more than one flush interval (0.5 s) before a SIGKILL are in the log."""
+    _, _, name, _, rows = setup
+    spec = tmp_path / "durable.yaml"
+    spec.write_text(f"""name: churn
+refresh_seconds: 0
+prediction_log: {{path: log.db, flush_seconds: 0.5}}
+variants:
+  - {{name: champion, model: "models:/{name}/1", weight: 100}}
+""")
+    deployment = Deployment(spec, os.environ["MLFLOW_TRACKING_URI"], tmp_path / "serve.log")
+    acknowledged: list[tuple[str, float]] = []
+    stop = threading.Event()
+
+    def traffic():
+        session = requests.Session()
+        k = 0
+        while not stop.is_set():
+            try:
+                r = score(session, deployment.url, rows[k % len(rows)], None)
+            except requests.RequestException:
+                return
+            if r.status_code == 200:
+                acknowledged.append((r.headers["X-Request-Id"], time.monotonic()))
+            k += 1
+
+    sender = threading.Thread(target=traffic)
+    sender.start()
+    time.sleep(3)
+    os.killpg(deployment.proc.pid, signal.SIGKILL)
+    killed = time.monotonic()
+    deployment.proc.wait(timeout=10)
+    stop.set()
+    sender.join(timeout=10)
+    with sqlite3.connect(tmp_path / "log.db") as db:
+        logged = {row[0] for row in db.execute("SELECT request_id FROM predictions")}
+    durable = [request_id for request_id, at in acknowledged if at < killed - 0.5 - 0.25]
+    assert len(durable) > 100, f"only {len(durable)} requests before the kill"
+    missing = [request_id for request_id in durable if request_id not in logged]
+    assert not missing, f"{len(missing)} of {len(durable)} acknowledged requests lost, e.g. {missing[:3]}"

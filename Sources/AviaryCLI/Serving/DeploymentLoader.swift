@@ -1,5 +1,7 @@
 import AviaryCore
 import AviaryHTTP
+import AviaryMonitoring
+import AviaryStoreSQLite
 import Foundation
 import Prometheus
 
@@ -7,6 +9,8 @@ import Prometheus
 /// keeps variants that follow an alias (`models:/NAME@ALIAS`) on the version it points at.
 struct DeploymentLoader {
     let spec: DeploymentSpec
+    /// The spec file's directory: a relative prediction log path is taken from there.
+    let directory: URL
     let tracking: TrackingServerOptions
     let registry: PrometheusCollectorRegistry
     let maximumBodySize: Int
@@ -21,7 +25,20 @@ struct DeploymentLoader {
                 throw CommandFailure("Deployment '\(spec.name)', variant '\(variant.name)': \(failure.description)")
             }
         }
-        return Deployment(spec: spec, models: models)
+        return Deployment(spec: spec, models: models, log: try openLog())
+    }
+
+    private func openLog() throws -> PredictionLogWriter? {
+        guard let settings = spec.predictionLog else { return nil }
+        let path = settings.path.hasPrefix("/") ? settings.path : directory.appendingPathComponent(settings.path).path
+        do {
+            return PredictionLogWriter(
+                store: try SQLitePredictionLog(path: path), flushInterval: .milliseconds(Int(settings.flushSeconds * 1000)),
+                retention: settings.retentionDays.map { .seconds(Int($0 * 86_400)) }
+            )
+        } catch let error as AviaryError {
+            throw CommandFailure("Deployment '\(spec.name)': \(error.message)")
+        }
     }
 
     func load(_ variant: DeploymentSpec.Variant) async throws -> ServedModel {

@@ -105,7 +105,8 @@ struct ServeCommand: AsyncParsableCommand {
             throw CommandFailure("\(file): \(error.message)")
         }
         let registry = PrometheusCollectorRegistry()
-        let loader = DeploymentLoader(spec: spec, tracking: tracking, registry: registry, maximumBodySize: maxRequestSize)
+        let directory = URL(fileURLWithPath: file).deletingLastPathComponent()
+        let loader = DeploymentLoader(spec: spec, directory: directory, tracking: tracking, registry: registry, maximumBodySize: maxRequestSize)
         let deployment = try await loader.load()
         for variant in spec.variants {
             let served = deployment.model(for: variant.name)
@@ -121,8 +122,16 @@ struct ServeCommand: AsyncParsableCommand {
         )
         FileHandle.standardError.write(Data("Serving deployment '\(spec.name)' on http://\(host):\(port)/deployments/\(spec.name)/invocations\n".utf8))
         let refresher = Task { await loader.keepCurrent(deployment) }
-        defer { refresher.cancel() }
+        let logWriter = deployment.log.map { log in
+            Task { await log.run { DeploymentLoader.say("Warning: the prediction log could not be written (retried at the next flush): \($0)") } }
+        }
+        defer {
+            refresher.cancel()
+            logWriter?.cancel()
+        }
         try await run(app)
+        // Stopped by a signal: the last queued records are written before the process exits.
+        try? deployment.log?.flush()
     }
 
     private func run(_ app: some ApplicationProtocol) async throws {

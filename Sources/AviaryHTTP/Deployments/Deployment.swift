@@ -1,4 +1,5 @@
 import AviaryCore
+import AviaryMonitoring
 import Synchronization
 
 /// A deployment being served: the model each variant runs now, and which variant answers a
@@ -8,15 +9,21 @@ import Synchronization
 /// started with, so a swap drops nothing.
 public final class Deployment: Sendable {
     public let spec: DeploymentSpec
+    /// Where each request's inputs, outputs, variant and latency go; nil logs nothing.
+    public let log: PredictionLogWriter?
     private let models: Mutex<[String: ServedModel]>
+    /// Request ids: a random prefix per process, then a counter through SplitMix64's mixer.
+    private let requestPrefix = Identifiers.newRunID().prefix(8)
+    private let requests = Atomic<UInt64>(0)
     /// Draws for requests without a key: a Weyl sequence through SplitMix64's mixer, evenly
     /// spread and without the `getrandom` system call `Int.random` makes per request.
     private let draws = Atomic<UInt64>(UInt64.random(in: 0...UInt64.max))
 
     /// - Parameter models: the loaded model of every variant, by variant name.
-    public init(spec: DeploymentSpec, models: [String: ServedModel]) {
+    public init(spec: DeploymentSpec, models: [String: ServedModel], log: PredictionLogWriter? = nil) {
         precondition(spec.variants.allSatisfy { models[$0.name] != nil }, "every variant needs a model")
         self.spec = spec
+        self.log = log
         self.models = Mutex(models)
     }
 
@@ -40,6 +47,13 @@ public final class Deployment: Sendable {
             if slot < bound { return variant }
         }
         return spec.serving.last { $0.weight > 0 }!
+    }
+
+    /// A new id for a request, unique within this process and, by its random prefix, across restarts.
+    func nextRequestID() -> String {
+        let n = requests.wrappingAdd(1, ordering: .relaxed).newValue
+        let hex = String(Self.mix(n), radix: 16)
+        return "\(requestPrefix)\(String(repeating: "0", count: 16 - hex.count))\(hex)"
     }
 
     /// SplitMix64's output function.

@@ -1,5 +1,6 @@
 import AviaryCore
 import AviaryModels
+import AviaryMonitoring
 import Dispatch
 import Foundation
 import Hummingbird
@@ -7,7 +8,9 @@ import Hummingbird
 /// `POST /deployments/{name}/invocations`: the MLflow scoring protocol in front of a
 /// deployment's variants. The answer comes from the variant the request is assigned to, named
 /// in `X-Aviary-Variant` with its `X-Aviary-Model-Version`; shadow variants score the same
-/// body afterwards, off the response path, and are only counted.
+/// body afterwards, off the response path, and are only counted and logged. `X-Request-Id`
+/// names the request in the prediction log, which `GET /deployments/{name}/predictions`
+/// exports as CSV (`?since=` milliseconds since 1970).
 public struct DeploymentController<Context: RequestContext>: Sendable {
     let deployments: [String: (deployment: Deployment, stickyHeader: HeaderName?)]
 
@@ -39,29 +42,69 @@ public struct DeploymentController<Context: RequestContext>: Sendable {
                 model.metrics.record(endpoint: Self.endpoint, code: (error as? HTTPError)?.status.code ?? 400, nanoseconds: 0)
                 throw error
             }
-            let predictions = try Self.score(model, body, contentType: contentType)
+            let requestID = deployment.nextRequestID()
+            let predictions = try Self.score(deployment, variant, model, body, contentType: contentType, requestID: requestID)
             for shadow in deployment.spec.variants where shadow.shadow {
                 let shadowModel = deployment.model(for: shadow.name)
-                Task.detached(priority: .utility) { _ = try? Self.score(shadowModel, body, contentType: contentType) }
+                Task.detached(priority: .utility) {
+                    _ = try? Self.score(deployment, shadow, shadowModel, body, contentType: contentType, requestID: requestID)
+                }
             }
             var response = ServedModel.json("{\"predictions\":\(PredictionEncoding.nestedList(predictions))}")
             response.headers[DeploymentHeaders.variant] = variant.name
             response.headers[DeploymentHeaders.version] = model.version ?? ""
+            response.headers[DeploymentHeaders.requestID] = requestID
             return response
+        }
+        routes.get("deployments/:name/predictions") { request, context in
+            let name = try context.parameters.require("name")
+            guard let (deployment, _) = deployments[name] else { throw AviaryError.notFound("No deployment named '\(name)'") }
+            guard let log = deployment.log else {
+                throw AviaryError.notFound("Deployment '\(name)' keeps no prediction log; add prediction_log to its spec")
+            }
+            let since = try request.uri.queryParameters["since"].map { raw -> Int64 in
+                guard let value = Int64(raw) else { throw AviaryError.invalid("since: milliseconds since 1970, got '\(raw)'") }
+                return value
+            } ?? 0
+            try log.flush()
+            var csv = "request_id,variant,model_version,shadow,timestamp,latency_us,inputs,outputs\n"
+            for record in try log.store.records(deployment: name, since: since) {
+                let fields = [record.requestID, record.variant, record.modelVersion, record.shadow ? "true" : "false", "\(record.timestamp)",
+                              "\(record.latencyMicroseconds)", record.inputs, record.outputs]
+                csv += fields.map(Self.csvField).joined(separator: ",") + "\n"
+            }
+            return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: csv)))
         }
         return routes
     }
 
-    /// Scores `body` with `model`, counting the request (with the status an error gets) and its
-    /// latency. Not generic on purpose: on this path a generic call re-instantiated type metadata
-    /// on every request, a few percent of the time per request.
-    static func score(_ model: ServedModel, _ body: ByteBuffer, contentType: String?) throws -> Predictions {
+    /// A CSV field, quoted when it holds a separator, a quote or a line break (RFC 4180).
+    static func csvField(_ text: String) -> String {
+        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    /// Scores `body` with a variant's model, counting the request (with the status an error gets)
+    /// and its latency, and logging it. Not generic on purpose: on this path a generic call
+    /// re-instantiated type metadata on every request, a few percent of the time per request.
+    static func score(
+        _ deployment: Deployment, _ variant: DeploymentSpec.Variant, _ model: ServedModel, _ body: ByteBuffer, contentType: String?,
+        requestID: String
+    ) throws -> Predictions {
         let start = DispatchTime.now().uptimeNanoseconds
         model.metrics.inFlight.increment()
         defer { model.metrics.inFlight.decrement() }
         do {
-            let predictions = model.predict(try model.decode(body, contentType: contentType))
-            model.metrics.record(endpoint: endpoint, code: 200, nanoseconds: DispatchTime.now().uptimeNanoseconds - start)
+            let batch = try model.decode(body, contentType: contentType)
+            let predictions = model.predict(batch)
+            let elapsed = DispatchTime.now().uptimeNanoseconds - start
+            model.metrics.record(endpoint: endpoint, code: 200, nanoseconds: elapsed)
+            deployment.log?.record(PredictionRecord(
+                requestID: requestID, deployment: deployment.spec.name, variant: variant.name, modelVersion: model.version ?? "",
+                shadow: variant.shadow, timestamp: Int64(Date().timeIntervalSince1970 * 1000), latencyMicroseconds: Int64(elapsed / 1000),
+                inputs: PredictionEncoding.features(batch, columns: model.columnsJSON),
+                outputs: PredictionEncoding.nestedList(predictions)
+            ))
             return predictions
         } catch {
             let code = (error as? AviaryError)?.code.httpStatus ?? (error as? HTTPError)?.status.code ?? 500
@@ -77,4 +120,5 @@ enum DeploymentHeaders {
     typealias Name = HTTPFields.Element.Name
     static let variant = Name("X-Aviary-Variant")!
     static let version = Name("X-Aviary-Model-Version")!
+    static let requestID = Name("X-Request-Id")!
 }

@@ -13,6 +13,10 @@ import Yams
 ///   - {name: champion, model: "models:/churn@champion", weight: 80}
 ///   - {name: challenger, model: "models:/churn@challenger", weight: 20}
 ///   - {name: shadow, model: "models:/churn/1", shadow: true}
+/// prediction_log:                # optional
+///   path: predictions.db          # relative to the spec file
+///   flush_seconds: 1
+///   retention_days: 30
 /// ```
 ///
 /// Serving variants' weights are whole percentages summing to 100. A shadow variant scores
@@ -27,8 +31,17 @@ public struct DeploymentSpec: Sendable, Equatable {
         public var shadow: Bool
     }
 
+    /// Where and how requests are logged.
+    public struct PredictionLog: Sendable, Equatable {
+        public var path: String
+        public var flushSeconds: Double
+        /// nil keeps records forever.
+        public var retentionDays: Double?
+    }
+
     public var name: String
     public var variants: [Variant]
+    public var predictionLog: PredictionLog?
     /// The header whose value pins a caller to one variant; `X-Aviary-Key` unless set.
     public var stickyHeader: String
     public var refreshSeconds: Double
@@ -47,7 +60,7 @@ public struct DeploymentSpec: Sendable, Equatable {
         guard let root = document as? [String: Any] else {
             throw AviaryError.invalid("The deployment spec must be a mapping with name and variants")
         }
-        try Self.refuseUnknownKeys(root, allowed: ["name", "variants", "sticky_header", "refresh_seconds"], at: "")
+        try Self.refuseUnknownKeys(root, allowed: ["name", "variants", "sticky_header", "refresh_seconds", "prediction_log"], at: "")
         guard let name = root["name"] as? String, Self.isName(name) else {
             throw AviaryError.invalid("name: required, letters, digits, '-' and '_' only (it becomes part of URLs)")
         }
@@ -94,10 +107,25 @@ public struct DeploymentSpec: Sendable, Equatable {
         guard let refreshSeconds = (refresh as? Double) ?? (refresh as? Int).map(Double.init), refreshSeconds >= 0 else {
             throw AviaryError.invalid("refresh_seconds: a number of seconds, 0 or more")
         }
+        self.predictionLog = try root["prediction_log"].map(Self.predictionLog)
         self.name = name
         self.variants = variants
         self.stickyHeader = stickyHeader
         self.refreshSeconds = refreshSeconds
+    }
+
+    static func predictionLog(_ value: Any) throws -> PredictionLog {
+        guard let mapping = value as? [String: Any] else { throw AviaryError.invalid("prediction_log: must be a mapping with path") }
+        try refuseUnknownKeys(mapping, allowed: ["path", "flush_seconds", "retention_days"], at: "prediction_log.")
+        guard let path = mapping["path"] as? String, !path.isEmpty else { throw AviaryError.invalid("prediction_log.path: required, the SQLite file to log to") }
+        func seconds(_ key: String) throws -> Double? {
+            guard let raw = mapping[key] else { return nil }
+            guard let number = (raw as? Double) ?? (raw as? Int).map(Double.init), number > 0 else {
+                throw AviaryError.invalid("prediction_log.\(key): a positive number")
+            }
+            return number
+        }
+        return PredictionLog(path: path, flushSeconds: try seconds("flush_seconds") ?? 1, retentionDays: try seconds("retention_days"))
     }
 
     static func isName(_ text: String) -> Bool {

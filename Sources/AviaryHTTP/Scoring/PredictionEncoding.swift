@@ -20,6 +20,23 @@ enum PredictionEncoding {
         return text + "]"
     }
 
+    /// A batch's feature rows as `{"columns":[…],"data":[[…],…]}`; missing values as `NaN`.
+    /// `columns` is the JSON array of the column names (`ServedModel.columnsJSON`).
+    static func features(_ batch: FeatureBatch, columns: String) -> String {
+        var text = "{\"columns\":\(columns),\"data\":["
+        for row in 0..<batch.rowCount {
+            if row > 0 { text += "," }
+            text += "["
+            for column in 0..<batch.featureCount {
+                if column > 0 { text += "," }
+                let value = batch.columns[column][row]
+                text += value.isNaN ? "NaN" : value.isInfinite ? (value > 0 ? "Infinity" : "-Infinity") : "\(value)"
+            }
+            text += "]"
+        }
+        return text + "]}"
+    }
+
     /// Row-major values without nesting (the Open Inference Protocol's `data`).
     static func flatList(_ predictions: Predictions) -> String {
         "[" + predictions.values.map { number($0, predictions) }.joined(separator: ",") + "]"

@@ -16,6 +16,8 @@ public struct ServedModel: Sendable {
     public let maximumBodySize: Int
     /// Where requests and scored rows are counted.
     public let metrics: ScoringMetrics
+    /// The input column names as a JSON array, for the prediction log.
+    let columnsJSON: String
 
     public init(package: ModelPackage, name: String, version: String?, maximumBodySize: Int, metrics: ScoringMetrics? = nil) {
         self.package = package
@@ -23,6 +25,8 @@ public struct ServedModel: Sendable {
         self.version = version
         self.maximumBodySize = maximumBodySize
         self.metrics = metrics ?? .disabled(model: name)
+        let names = package.inputSchema.columns.map(\.name)
+        self.columnsJSON = (try? JSONSerialization.data(withJSONObject: names)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
     }
 
     /// The request body, refused with 413 beyond `maximumBodySize`.

@@ -1,0 +1,60 @@
+import Foundation
+import Synchronization
+
+/// Collects prediction records from request handlers and writes them to a store in batches,
+/// off the request path.
+///
+/// Durability: a record is in the store within one `flushInterval` (plus the write itself) of
+/// being `record`ed, and a committed batch survives a killed process. Records still in memory
+/// when the process is killed are lost, so "acknowledged more than one flush interval before
+/// the kill" is the guarantee.
+public final class PredictionLogWriter: Sendable {
+    public let store: any PredictionLogStore
+    public let flushInterval: Duration
+    /// Records older than this are deleted after each flush; nil keeps everything.
+    public let retention: Duration?
+    private let pending = Mutex<[PredictionRecord]>([])
+
+    public init(store: any PredictionLogStore, flushInterval: Duration, retention: Duration?) {
+        self.store = store
+        self.flushInterval = flushInterval
+        self.retention = retention
+    }
+
+    /// Queues one record; never blocks on the store.
+    public func record(_ record: PredictionRecord) {
+        pending.withLock { $0.append(record) }
+    }
+
+    /// Writes what is queued now; a failed write puts the records back for the next flush.
+    public func flush() throws {
+        let batch = pending.withLock { records -> [PredictionRecord] in
+            defer { records.removeAll(keepingCapacity: true) }
+            return records
+        }
+        guard !batch.isEmpty else { return }
+        do {
+            try store.append(batch)
+        } catch {
+            pending.withLock { $0.insert(contentsOf: batch, at: 0) }
+            throw error
+        }
+    }
+
+    /// Flushes every `flushInterval` until cancelled, then once more; applies the retention.
+    public func run(onError: @Sendable (any Error) -> Void) async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: flushInterval)
+            do {
+                try flush()
+                if let retention {
+                    let cutoff = Int64(Date().timeIntervalSince1970 * 1000) - retention.components.seconds * 1000
+                    try store.deleteOlder(than: cutoff)
+                }
+            } catch {
+                onError(error)
+            }
+        }
+        do { try flush() } catch { onError(error) }
+    }
+}
