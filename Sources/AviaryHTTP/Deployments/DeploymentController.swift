@@ -20,7 +20,6 @@ public struct DeploymentController<Context: RequestContext>: Sendable {
         )
     }
 
-
     static var endpoint: String { "/deployments/{name}/invocations" }
     typealias HeaderName = DeploymentHeaders.Name
 
