@@ -43,7 +43,8 @@ public struct AviaryDatabase: Sendable {
         return (error as NSError).localizedDescription
     }
 
-    private static func configuration() -> Configuration {
+    /// Connection settings every Aviary SQLite file shares (busy wait, WAL-safe sync, mmap).
+    static func configuration() -> Configuration {
         var configuration = Configuration()
         // Concurrent writers wait for the lock instead of failing.
         configuration.busyMode = .timeout(10)

@@ -13,10 +13,7 @@ public struct SQLitePredictionLog: PredictionLogStore {
     public init(path: String) throws {
         do {
             try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
-            var configuration = Configuration()
-            configuration.busyMode = .timeout(10)
-            configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
-            pool = try DatabasePool(path: path, configuration: configuration)
+            pool = try DatabasePool(path: path, configuration: AviaryDatabase.configuration())
             var migrator = DatabaseMigrator()
             migrator.registerMigration("v1-predictions") { db in
                 try db.execute(sql: """

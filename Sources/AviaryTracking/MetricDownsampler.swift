@@ -42,9 +42,14 @@ public struct MetricDownsampler: Sendable {
         self.buckets = Array(repeating: Bucket(first: none, last: none, low: none, high: none), count: columns)
     }
 
+    /// A point's position along `axis`.
     @inline(__always)
-    func x(_ point: Point) -> Double {
+    static func x(_ point: Point, on axis: MetricAxis) -> Double {
         axis == .step ? Double(point.step) : Double(point.timestamp)
+    }
+
+    func x(_ point: Point) -> Double {
+        Self.x(point, on: axis)
     }
 
     /// Counts one value of the history, and keeps it if it may be drawn.
@@ -62,16 +67,15 @@ public struct MetricDownsampler: Sendable {
         }
         let x = x(point)
         let column = min(columns - 1, max(0, Int((x - lower) * scale)))
-        let byStep = axis == .step
+        let axis = axis
         // In place: this runs once per value of a million-point history.
         buckets.withUnsafeMutableBufferPointer { buckets in
             if buckets[column].isEmpty {
                 buckets[column] = Bucket(first: point, last: point, low: point, high: point, isEmpty: false)
                 return
             }
-            let (first, last) = (buckets[column].first, buckets[column].last)
-            if x < (byStep ? Double(first.step) : Double(first.timestamp)) { buckets[column].first = point }
-            if x >= (byStep ? Double(last.step) : Double(last.timestamp)) { buckets[column].last = point }
+            if x < Self.x(buckets[column].first, on: axis) { buckets[column].first = point }
+            if x >= Self.x(buckets[column].last, on: axis) { buckets[column].last = point }
             if point.value < buckets[column].low.value { buckets[column].low = point }
             if point.value > buckets[column].high.value { buckets[column].high = point }
         }

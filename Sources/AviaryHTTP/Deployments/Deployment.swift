@@ -8,7 +8,13 @@ import Synchronization
 /// Models are swapped whole (`replace`) when an alias moves; a request keeps the model it
 /// started with, so a swap drops nothing.
 public final class Deployment: Sendable {
+    /// The checked spec this deployment serves.
     public let spec: DeploymentSpec
+    /// The variants that score every request besides the answering one.
+    public let shadows: [DeploymentSpec.Variant]
+    /// Serving variants with the end of their slot range in 0..<10,000, for `assign`; variants
+    /// of weight 0 get an empty range and are never picked.
+    private let slots: [(end: Int, variant: DeploymentSpec.Variant)]
     /// Where each request's inputs, outputs, variant and latency go; nil logs nothing.
     public let log: PredictionLogWriter?
     private let models: Mutex<[String: ServedModel]>
@@ -23,6 +29,12 @@ public final class Deployment: Sendable {
     public init(spec: DeploymentSpec, models: [String: ServedModel], log: PredictionLogWriter? = nil) {
         precondition(spec.variants.allSatisfy { models[$0.name] != nil }, "every variant needs a model")
         self.spec = spec
+        self.shadows = spec.variants.filter(\.shadow)
+        var end = 0
+        self.slots = spec.serving.map { variant in
+            end += variant.weight * 100
+            return (end, variant)
+        }
         self.log = log
         self.models = Mutex(models)
     }
@@ -41,12 +53,8 @@ public final class Deployment: Sendable {
     /// variant (as long as the weights stay), across restarts too; without one, a random draw.
     public func assign(key: String?) -> DeploymentSpec.Variant {
         let slot = Int((key.map(Self.fnv1a) ?? Self.mix(draws.wrappingAdd(0x9E37_79B9_7F4A_7C15, ordering: .relaxed).newValue)) % 10_000)
-        var bound = 0
-        for variant in spec.serving {
-            bound += variant.weight * 100
-            if slot < bound { return variant }
-        }
-        return spec.serving.last { $0.weight > 0 }!
+        // Weights sum to 100 (the spec checks), so the last range ends at 10,000 and every slot has one.
+        return slots.first { slot < $0.end }!.variant
     }
 
     /// A new id for a request, unique within this process and, by its random prefix, across

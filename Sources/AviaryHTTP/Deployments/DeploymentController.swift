@@ -23,6 +23,7 @@ public struct DeploymentController<Context: RequestContext>: Sendable {
     static var endpoint: String { "/deployments/{name}/invocations" }
     typealias HeaderName = DeploymentHeaders.Name
 
+    /// The scoring and export routes, at the server's root.
     public var routes: RouteCollection<Context> {
         let routes = RouteCollection(context: Context.self)
         routes.post("deployments/:name/invocations") { request, context in
@@ -43,7 +44,7 @@ public struct DeploymentController<Context: RequestContext>: Sendable {
             }
             let requestID = deployment.nextRequestID()
             let predictions = try Self.score(deployment, variant, model, body, contentType: contentType, requestID: requestID)
-            for shadow in deployment.spec.variants where shadow.shadow {
+            for shadow in deployment.shadows {
                 let shadowModel = deployment.model(for: shadow.name)
                 Task.detached(priority: .utility) {
                     _ = try? Self.score(deployment, shadow, shadowModel, body, contentType: contentType, requestID: requestID)

@@ -22,28 +22,36 @@ import Yams
 /// Serving variants' weights are whole percentages summing to 100. A shadow variant scores
 /// every request as well, off the response path; its output is never returned.
 public struct DeploymentSpec: Sendable, Equatable {
+    /// One model the deployment runs, and its share of the traffic.
     public struct Variant: Sendable, Equatable {
+        /// Named in `X-Aviary-Variant` and the `variant` metric label.
         public var name: String
         /// Anything `aviary serve` accepts: a path, `runs:/…`, `models:/NAME/VERSION`, `models:/NAME@ALIAS`.
         public var model: String
         /// Percent of the traffic; 0 for a shadow.
         public var weight: Int
+        /// Scores every request off the response path; never answers.
         public var shadow: Bool
     }
 
     /// Where and how requests are logged.
     public struct PredictionLog: Sendable, Equatable {
+        /// The SQLite file, relative to the spec file unless absolute.
         public var path: String
+        /// Seconds between batched writes: the window a killed process can lose.
         public var flushSeconds: Double
         /// nil keeps records forever.
         public var retentionDays: Double?
     }
 
+    /// The name in `/deployments/{name}/invocations`.
     public var name: String
     public var variants: [Variant]
+    /// Where requests are logged; nil logs nothing.
     public var predictionLog: PredictionLog?
     /// The header whose value pins a caller to one variant; `X-Aviary-Key` unless set.
     public var stickyHeader: String
+    /// Seconds between alias lookups; 0 never looks again.
     public var refreshSeconds: Double
 
     /// The variants that answer requests, in file order.

@@ -9,6 +9,7 @@ public struct MetricsController<Context: RequestContext>: Sendable {
         self.registry = registry
     }
 
+    /// `GET /metrics`, at the server's root.
     public var routes: RouteCollection<Context> {
         let routes = RouteCollection(context: Context.self)
         routes.get("metrics") { _, _ in

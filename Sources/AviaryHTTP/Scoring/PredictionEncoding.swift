@@ -30,7 +30,7 @@ enum PredictionEncoding {
             for column in 0..<batch.featureCount {
                 if column > 0 { text += "," }
                 let value = batch.columns[column][row]
-                text += value.isNaN ? "NaN" : value.isInfinite ? (value > 0 ? "Infinity" : "-Infinity") : "\(value)"
+                text += nonFinite(value) ?? "\(value)"
             }
             text += "]"
         }
@@ -44,8 +44,13 @@ enum PredictionEncoding {
 
     /// A JSON number; non-finite values as Python's `json` writes them (`NaN`, `Infinity`).
     static func number(_ value: Double, _ predictions: Predictions) -> String {
+        nonFinite(value) ?? predictions.formatted(value)
+    }
+
+    /// `NaN`, `Infinity` or `-Infinity` as Python's `json` writes them; nil for a finite value.
+    static func nonFinite(_ value: Double) -> String? {
         if value.isNaN { return "NaN" }
         if value.isInfinite { return value > 0 ? "Infinity" : "-Infinity" }
-        return predictions.formatted(value)
+        return nil
     }
 }

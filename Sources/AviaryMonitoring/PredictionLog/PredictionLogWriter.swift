@@ -9,7 +9,9 @@ import Synchronization
 /// when the process is killed are lost, so "acknowledged more than one flush interval before
 /// the kill" is the guarantee.
 public final class PredictionLogWriter: Sendable {
+    /// Where batches go, and where the log is read back from.
     public let store: any PredictionLogStore
+    /// Time between batched writes.
     public let flushInterval: Duration
     /// Records older than this are deleted after each flush; nil keeps everything.
     public let retention: Duration?

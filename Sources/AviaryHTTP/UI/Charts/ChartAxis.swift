@@ -30,6 +30,17 @@ struct ChartAxis {
     func position(_ value: Double) -> Double {
         start + (value - lower) / (upper - lower) * (end - start)
     }
+
+    /// For a y axis: a grid line across the plot and a label left of it at every tick.
+    func horizontalGrid(left: Double, right: Double) -> String {
+        var svg = ""
+        for tick in ticks {
+            let y = SVGNumber.coordinate(position(tick))
+            svg += ##"<line x1="\##(left)" x2="\##(right)" y1="\##(y)" y2="\##(y)" stroke="#d8dee4"/>"##
+            svg += ##"<text x="\##(left - 6)" y="\##(y)" dy="4" text-anchor="end">\##(SVGNumber.label(tick))</text>"##
+        }
+        return svg
+    }
 }
 
 /// Numbers written into SVG: coordinates to one decimal, labels to four significant digits.

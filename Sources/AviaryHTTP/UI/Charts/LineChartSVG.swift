@@ -53,20 +53,19 @@ struct LineChartSVG {
         svg += "<title>\(metric)</title>"
         svg += axes(xAxis, yAxis)
         for line in series {
-            let indices = line.x.indices
             let color = Self.color(line.color)
             var path = ""
-            path.reserveCapacity(indices.count * 14)
-            for (n, index) in indices.enumerated() {
-                path += n == 0 ? "M" : " L"
-                path += SVGNumber.coordinate(xAxis.position(line.x[index]))
+            path.reserveCapacity(line.x.count * 14)
+            for (x, y) in zip(line.x, line.y) {
+                path += path.isEmpty ? "M" : " L"
+                path += SVGNumber.coordinate(xAxis.position(x))
                 path += " "
-                path += SVGNumber.coordinate(yAxis.position(line.y[index]))
+                path += SVGNumber.coordinate(yAxis.position(y))
             }
-            svg += ##"<path class="series" data-run="\##(HTMLText.escape(line.runID))" data-label="\##(HTMLText.escape(line.label))" data-points="\##(indices.count)" data-total="\##(line.total)" fill="none" stroke="\##(color)" stroke-width="1.6" stroke-linejoin="round" d="\##(path)"><title>\##(HTMLText.escape(line.label))</title></path>"##
-            if indices.count == 1, let index = indices.first {
+            svg += ##"<path class="series" data-run="\##(HTMLText.escape(line.runID))" data-label="\##(HTMLText.escape(line.label))" data-points="\##(line.x.count)" data-total="\##(line.total)" fill="none" stroke="\##(color)" stroke-width="1.6" stroke-linejoin="round" d="\##(path)"><title>\##(HTMLText.escape(line.label))</title></path>"##
+            if line.x.count == 1 {
                 // A one-point line has no length; mark the point.
-                svg += ##"<circle cx="\##(SVGNumber.coordinate(xAxis.position(line.x[index])))" cy="\##(SVGNumber.coordinate(yAxis.position(line.y[index])))" r="3" fill="\##(color)"/>"##
+                svg += ##"<circle cx="\##(SVGNumber.coordinate(xAxis.position(line.x[0])))" cy="\##(SVGNumber.coordinate(yAxis.position(line.y[0])))" r="3" fill="\##(color)"/>"##
             }
         }
         return svg + "</svg>"
@@ -75,11 +74,7 @@ struct LineChartSVG {
     private func axes(_ xAxis: ChartAxis, _ yAxis: ChartAxis) -> String {
         let m = Self.margin
         var svg = ##"<g class="axes" font-size="11" fill="#57606a">"##
-        for tick in yAxis.ticks {
-            let y = SVGNumber.coordinate(yAxis.position(tick))
-            svg += ##"<line x1="\##(m.left)" x2="\##(Self.width - m.right)" y1="\##(y)" y2="\##(y)" stroke="#d8dee4" stroke-width="1"/>"##
-            svg += ##"<text x="\##(m.left - 6)" y="\##(y)" dy="4" text-anchor="end">\##(SVGNumber.label(tick))</text>"##
-        }
+        svg += yAxis.horizontalGrid(left: m.left, right: Self.width - m.right)
         for tick in xAxis.ticks {
             let x = SVGNumber.coordinate(xAxis.position(tick))
             svg += ##"<line x1="\##(x)" x2="\##(x)" y1="\##(Self.height - m.bottom)" y2="\##(Self.height - m.bottom + 4)" stroke="#57606a"/>"##

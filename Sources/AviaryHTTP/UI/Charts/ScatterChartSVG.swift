@@ -33,11 +33,7 @@ struct ScatterChartSVG {
         let (xName, yName) = (HTMLText.escape(xLabel), HTMLText.escape(yLabel))
         var svg = ##"<svg class="scatter" role="img" viewBox="0 0 \##(Int(Self.width)) \##(Int(Self.height))" data-x="\##(xName)" data-y="\##(yName)" aria-label="\##(yName) against \##(xName), \##(points.count) runs">"##
         svg += ##"<title>\##(yName) against \##(xName)</title><g class="axes" font-size="11" fill="#57606a">"##
-        for tick in yAxis.ticks {
-            let y = SVGNumber.coordinate(yAxis.position(tick))
-            svg += ##"<line x1="\##(m.left)" x2="\##(Self.width - m.right)" y1="\##(y)" y2="\##(y)" stroke="#d8dee4"/>"##
-            svg += ##"<text x="\##(m.left - 6)" y="\##(y)" dy="4" text-anchor="end">\##(SVGNumber.label(tick))</text>"##
-        }
+        svg += yAxis.horizontalGrid(left: m.left, right: Self.width - m.right)
         for tick in xAxis.ticks {
             let x = SVGNumber.coordinate(xAxis.position(tick))
             svg += ##"<line x1="\##(x)" x2="\##(x)" y1="\##(m.top)" y2="\##(Self.height - m.bottom)" stroke="#eef1f4"/>"##
