@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
         .target(name: "AviaryCore"),
@@ -57,6 +58,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .executableTarget(
@@ -77,7 +79,7 @@ let package = Package(
         .target(name: "AviaryTesting", dependencies: ["AviaryCore", "AviaryTracking", "AviaryRegistry"]),
         .testTarget(name: "AviaryCoreTests", dependencies: ["AviaryCore"]),
         .testTarget(name: "AviaryTrackingTests", dependencies: ["AviaryTracking"]),
-        .testTarget(name: "AviaryStoreSQLiteTests", dependencies: ["AviaryStoreSQLite", "AviaryTracking", "AviaryRegistry", "AviaryMonitoring", "AviaryTesting"]),
+        .testTarget(name: "AviaryStoreSQLiteTests", dependencies: ["AviaryCore", "AviaryStoreSQLite", "AviaryTracking", "AviaryRegistry", "AviaryMonitoring", "AviaryTesting"]),
         .testTarget(name: "AviaryRegistryTests", dependencies: ["AviaryRegistry"]),
         .testTarget(name: "AviaryModelsTests", dependencies: ["AviaryModels"]),
         .testTarget(name: "AviaryMonitoringTests", dependencies: ["AviaryMonitoring"]),

@@ -66,3 +66,43 @@ def raw_request(base_url: str, method: str, path: str, body: bytes | str | None 
 # Infinity as each server stores it: mlflow server clamps to the largest finite double,
 # Aviary keeps the infinity the client logged.
 INF = 1.7976931348623157e308 if RUNNING_AGAINST_PEER else float("inf")
+
+
+def start_process(args: list[str], log, env: dict | None = None):
+    """Starts a server in its own process group, its output in `log`; `stop_process` ends it."""
+    import subprocess
+
+    with open(log, "wb") as out:
+        return subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
+                                env={**os.environ, **(env or {})})
+
+
+def stop_process(proc) -> None:
+    """SIGTERM to the whole group, SIGKILL if it lingers."""
+    import signal
+    import subprocess
+
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=15)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        os.killpg(proc.pid, signal.SIGKILL)
+
+
+def wait_ready(url: str, proc, log, timeout: float = 90) -> None:
+    """Polls `url` until it answers 200; fails with the log's tail if the process exits or time runs out."""
+    import time
+
+    import pytest
+    import requests
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, f"{url}: process exited:\n{open(log, errors='replace').read()[-3000:]}"
+        try:
+            if requests.get(url, timeout=2).status_code == 200:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.2)
+    pytest.fail(f"{url} not ready after {timeout:.0f}s:\n{open(log, errors='replace').read()[-3000:]}")

@@ -73,10 +73,16 @@ def test_list_alias_and_promote(base_url, client, registered):
     name, _ = registered
     status, out, _ = aviary(base_url, "list", "--filter", f"name = '{name}'")
     assert status == 0 and name in out and "champion=v1" in out
-    status, out, err = aviary(base_url, "promote", name, "--from", "challenger", "--to", "champion")
+    # Without live evidence the gate refuses, and says so on both versions.
+    status, _, err = aviary(base_url, "promote", name, "--from", "challenger", "--to", "champion")
+    assert status != 0 and "--force" in err, err
+    assert client.get_model_version_by_alias(name, "champion").version == "1"
+    assert client.get_model_version(name, "1").tags["aviary.gate.decision"] == "refused"
+    status, out, err = aviary(base_url, "promote", name, "--from", "challenger", "--to", "champion", "--force")
     assert status == 0, err
     assert client.get_model_version_by_alias(name, "champion").version == "2"
     assert client.get_model_version(name, "2").tags["aviary.promoted_over"] == "v1"
+    assert client.get_model_version(name, "2").tags["aviary.gate.decision"] == "forced"
     status, _, err = aviary(base_url, "alias", name, "staging-candidate", "1")
     assert status == 0, err
     assert client.get_model_version_by_alias(name, "staging-candidate").version == "1"

@@ -7,49 +7,22 @@ API must report exactly those counts per status code, the rows scored, and a lat
 
 from __future__ import annotations
 
-import os
 import shutil
-import signal
-import subprocess
 import time
-from pathlib import Path
 
 import numpy as np
 import pytest
 import requests
 import xgboost as xgb
 
-from compat_helpers import AVIARY_BIN, free_port
+from compat_helpers import AVIARY_BIN, free_port, start_process, stop_process, wait_ready
 
 pytestmark = pytest.mark.skipif(not AVIARY_BIN, reason="needs AVIARY_BIN (aviary serve)")
 
 GOOD, BAD, ROWS = 57, 5, 3
 
 
-def start(args: list[str], log: Path) -> subprocess.Popen:
-    with open(log, "wb") as out:
-        return subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
 
-
-def stop(proc: subprocess.Popen) -> None:
-    try:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=15)
-    except (ProcessLookupError, subprocess.TimeoutExpired):
-        os.killpg(proc.pid, signal.SIGKILL)
-
-
-def wait_for(url: str, proc: subprocess.Popen, log: Path, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        assert proc.poll() is None, f"{url}: process exited:\n{log.read_text(errors='replace')[-3000:]}"
-        try:
-            if requests.get(url, timeout=2).status_code == 200:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.2)
-    pytest.fail(f"{url} not ready after {timeout:.0f}s:\n{log.read_text(errors='replace')[-3000:]}")
 
 
 @pytest.fixture(scope="module")
@@ -64,21 +37,21 @@ def stack(tmp_path_factory):
     model = work / "model.json"
     booster.save_model(model)
     port = free_port()
-    serve = start([AVIARY_BIN, "serve", str(model), "--host", "127.0.0.1", "--port", str(port), "--name", "churn"], work / "serve.log")
+    serve = start_process([AVIARY_BIN, "serve", str(model), "--host", "127.0.0.1", "--port", str(port), "--name", "churn"], work / "serve.log")
     prom_port = free_port()
     (work / "prometheus.yml").write_text(
         "global:\n  scrape_interval: 1s\n"
         f"scrape_configs:\n  - job_name: aviary\n    static_configs:\n      - targets: ['127.0.0.1:{port}']\n"
     )
-    prom = start([prometheus, f"--config.file={work / 'prometheus.yml'}", f"--storage.tsdb.path={work / 'data'}",
+    prom = start_process([prometheus, f"--config.file={work / 'prometheus.yml'}", f"--storage.tsdb.path={work / 'data'}",
                   f"--web.listen-address=127.0.0.1:{prom_port}"], work / "prometheus.log")
     try:
-        wait_for(f"http://127.0.0.1:{port}/ping", serve, work / "serve.log")
-        wait_for(f"http://127.0.0.1:{prom_port}/-/ready", prom, work / "prometheus.log")
+        wait_ready(f"http://127.0.0.1:{port}/ping", serve, work / "serve.log")
+        wait_ready(f"http://127.0.0.1:{prom_port}/-/ready", prom, work / "prometheus.log")
         yield f"http://127.0.0.1:{port}", f"http://127.0.0.1:{prom_port}", booster, x
     finally:
-        stop(prom)
-        stop(serve)
+        stop_process(prom)
+        stop_process(serve)
 
 
 def query(prom: str, promql: str) -> dict[str, float]:

@@ -4,17 +4,37 @@ import AviaryModels
 import Foundation
 import Testing
 
-/// Deployment specs refuse what cannot be served, naming the field; assignment follows the
-/// weights and never moves a sticky key.
-@Suite("Deployments")
-struct DeploymentTests {
-    static let valid = """
+private let validSpec = """
         name: churn
         variants:
           - {name: champion, model: "models:/churn@champion", weight: 80}
           - {name: challenger, model: "models:/churn@challenger", weight: 20}
           - {name: shadow, model: "models:/churn/1", shadow: true}
         """
+private let loggedSpec = validSpec + "\nprediction_log: {path: log.db}"
+
+/// Deployment specs refuse what cannot be served, naming the field; assignment follows the
+/// weights and never moves a sticky key.
+@Suite("Deployments")
+struct DeploymentTests {
+    static let valid = validSpec
+
+
+    @Test("the production-loop sections parse")
+    func productionLoop() throws {
+        let spec = try DeploymentSpec(yaml: loggedSpec + """
+
+            task: regression
+            monitor: {every_predictions: 500, reference: training, thresholds: {mae: {max: 2.5}}}
+            alerts: {webhook: "http://127.0.0.1:9000/hook", secret_env: HOOK, command: [./retrain.sh, churn], cooldown_seconds: 0}
+            gate: {metric: rmse, alpha: 0.01, min_samples: 500}
+            """)
+        #expect(spec.task == .regression)
+        #expect(spec.monitor == .init(everySeconds: nil, everyPredictions: 500, window: 1000, reference: "training", driftShare: 0.5,
+                                      qualitySuite: nil, liveWindow: 1000, thresholds: ["mae": .init(min: nil, max: 2.5)]))
+        #expect(spec.alerts?.webhook?.url.port == 9000 && spec.alerts?.command == ["./retrain.sh", "churn"] && spec.alerts?.cooldownSeconds == 0)
+        #expect(spec.gate == .init(metric: "rmse", alpha: 0.01, minSamples: 500))
+    }
 
     @Test("a valid spec parses with defaults")
     func valid() throws {
@@ -35,6 +55,16 @@ struct DeploymentTests {
         ("name: churn\nvariants: []", "variants: required"),
         ("name: churn\nsticky_header: 'a b'\nvariants:\n  - {name: a, model: m, weight: 100}", "sticky_header:"),
         ("name: [unclosed", "not valid YAML"),
+        (validSpec + "\ntask: ranking", "task: classification or regression"),
+        (validSpec + "\nmonitor: {every_seconds: 60}", "monitor: needs prediction_log"),
+        (loggedSpec + "\nmonitor: {window: 100}", "monitor: give every_seconds, every_predictions or both"),
+        (loggedSpec + "\nmonitor: {every_seconds: 60, thresholds: {mae: {max: 1}}}", "monitor.thresholds.mae: not a classification metric"),
+        (loggedSpec + "\nmonitor: {every_seconds: 60, drift_share: 2}", "monitor.drift_share: a share of columns from 0 to 1"),
+        (loggedSpec + "\ngate: {metric: f1}", "gate.metric: one of accuracy, log_loss"),
+        (loggedSpec + "\nalerts: {webhook: 'http://169.254.169.254/latest/meta-data/'}", "alerts.webhook: '169.254.169.254' resolves to 169.254.169.254"),
+        (loggedSpec + "\nalerts: {webhook: 'http://metadata.google.internal/'}", "alerts.webhook: 'metadata.google.internal' is a cloud metadata service"),
+        (loggedSpec + "\nalerts: {webhook: 'file:///etc/passwd'}", "alerts.webhook: an http:// or https:// URL"),
+        (loggedSpec + "\nalerts: {command: 'rm -rf /'}", "alerts.command: a list, the program then its arguments (no shell)"),
     ])
     func refused(yaml: String, message: String) {
         #expect {

@@ -25,15 +25,100 @@ struct DeploymentLoader {
                 throw CommandFailure("Deployment '\(spec.name)', variant '\(variant.name)': \(failure.description)")
             }
         }
-        return Deployment(spec: spec, models: models, log: try openLog())
+        do {
+            return Deployment(spec: spec, models: models, log: try openLog(), monitor: try await loadMonitor())
+        } catch let error as AviaryError {
+            throw CommandFailure("Deployment '\(spec.name)': \(error.message)")
+        }
+    }
+
+    /// The monitor with its reference data and quality suite read.
+    private func loadMonitor() async throws -> WindowMonitor? {
+        guard let settings = spec.monitor else { return nil }
+        var reference: DataTable?
+        if let source = settings.reference {
+            let url = source == "training" ? try await trainingDataset() : resolve(source)
+            do {
+                reference = try CSVTableReader().read(url)
+            } catch let error as AviaryError {
+                throw AviaryError.invalid("monitor.reference: \(error.message)")
+            }
+        }
+        let suite = try settings.qualitySuite.map { path in
+            do {
+                return try QualitySuite(yaml: try String(contentsOf: resolve(path), encoding: .utf8))
+            } catch let error as AviaryError {
+                throw AviaryError.invalid("monitor.quality_suite: \(error.message)")
+            } catch {
+                throw AviaryError.invalid("monitor.quality_suite: cannot read \(path): \(error.localizedDescription)")
+            }
+        }
+        return WindowMonitor(
+            task: spec.task, window: settings.window, reference: reference, driftShare: settings.driftShare, suite: suite,
+            liveWindow: settings.liveWindow, thresholds: settings.thresholds.mapValues { ($0.min, $0.max) }
+        )
+    }
+
+    /// The CSV logged (`mlflow.log_input(…, context="training")`) with the run behind the first
+    /// serving variant's model version: the data that version was trained on.
+    private func trainingDataset() async throws -> URL {
+        let variant = spec.serving[0]
+        let locator = ModelLocator(argument: variant.model, tracking: tracking)
+        guard let name = locator.registeredName, let version = try await locator.registeredVersion() else {
+            throw AviaryError.invalid("monitor.reference: 'training' needs the first serving variant (\(variant.name)) to be a registered models:/ URI")
+        }
+        let client = try tracking.client
+        let modelVersion = try await client.get("api/2.0/mlflow/model-versions/get", ["name": name, "version": version])["model_version"] as? [String: Any]
+        guard let runID = modelVersion?["run_id"] as? String, !runID.isEmpty else {
+            throw AviaryError.invalid("monitor.reference: \(name) version \(version) records no run, so no training data; give a CSV path")
+        }
+        let run = try await client.get("api/2.0/mlflow/runs/get", ["run_id": runID])["run"] as? [String: Any]
+        let inputs = ((run?["inputs"] as? [String: Any])?["dataset_inputs"] as? [[String: Any]]) ?? []
+        func context(_ input: [String: Any]) -> String? {
+            (input["tags"] as? [[String: Any]])?.first { $0["key"] as? String == "mlflow.data.context" }?["value"] as? String
+        }
+        guard let input = inputs.first(where: { context($0) == "training" }) ?? inputs.first,
+              let dataset = input["dataset"] as? [String: Any], let sourceText = dataset["source"] as? String
+        else {
+            throw AviaryError.invalid("monitor.reference: run \(runID) (\(name) version \(version)) logged no dataset; log it with mlflow.log_input(…, context=\"training\") or give a CSV path")
+        }
+        let source = (try? JSONSerialization.jsonObject(with: Data(sourceText.utf8))) as? [String: Any]
+        guard let uri = source?["uri"] as? String ?? source?["path"] as? String else {
+            throw AviaryError.invalid("monitor.reference: the training dataset of run \(runID) has no file source (\(sourceText.prefix(100))); give a CSV path")
+        }
+        let path = uri.hasPrefix("file://") ? String(uri.dropFirst("file://".count)) : uri
+        guard path.hasPrefix("/"), FileManager.default.fileExists(atPath: path) else {
+            throw AviaryError.invalid("monitor.reference: the training dataset of run \(runID) is at '\(uri)', not a file on this machine; give a CSV path")
+        }
+        return URL(fileURLWithPath: path)
+    }
+
+    /// The alert settings with the command's program found: a path with a `/` is taken from the
+    /// spec's directory, a bare name from `PATH`.
+    func alertSettings() throws -> DeploymentSpec.Alerts? {
+        guard var alerts = spec.alerts else { return nil }
+        if let program = alerts.command?.first {
+            let candidates = program.contains("/")
+                ? [resolve(program).path]
+                : (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map { "\($0)/\(program)" }
+            guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+                throw CommandFailure("Deployment '\(spec.name)': alerts.command: '\(program)' is not an executable file (a path is taken from the spec's directory, a bare name from PATH)")
+            }
+            alerts.command?[0] = found
+        }
+        return alerts
+    }
+
+    /// A path from the spec, relative to the spec's directory unless absolute.
+    func resolve(_ path: String) -> URL {
+        path.hasPrefix("/") ? URL(fileURLWithPath: path) : directory.appendingPathComponent(path)
     }
 
     private func openLog() throws -> PredictionLogWriter? {
         guard let settings = spec.predictionLog else { return nil }
-        let path = settings.path.hasPrefix("/") ? settings.path : directory.appendingPathComponent(settings.path).path
         do {
             return PredictionLogWriter(
-                store: try SQLitePredictionLog(path: path), flushInterval: .milliseconds(Int(settings.flushSeconds * 1000)),
+                store: try SQLitePredictionLog(path: resolve(settings.path).path), flushInterval: .milliseconds(Int(settings.flushSeconds * 1000)),
                 retention: settings.retentionDays.map { .seconds(Int($0 * 86_400)) }
             )
         } catch let error as AviaryError {

@@ -115,6 +115,13 @@ struct ServeCommand: AsyncParsableCommand {
         }
         var logger = Logger(label: "aviary.serve")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        let monitorMetrics = MonitorMetrics(registry: registry, deployment: spec.name)
+        let alerts: AlertDispatcher
+        do {
+            alerts = try AlertDispatcher(deployment: spec.name, settings: try loader.alertSettings(), metrics: monitorMetrics, logger: logger)
+        } catch let error as AviaryError {
+            throw CommandFailure("\(file): \(error.message)")
+        }
         let app = Application(
             router: buildDeploymentRouter(deployments: [deployment], metricsRegistry: registry),
             configuration: .init(address: .hostname(host, port: port), serverName: "aviary"),
@@ -125,9 +132,11 @@ struct ServeCommand: AsyncParsableCommand {
         let logWriter = deployment.log.map { log in
             Task { await log.run { DeploymentLoader.say("Warning: the prediction log could not be written (retried at the next flush): \($0)") } }
         }
+        let monitor = Task { await DeploymentMonitorService(deployment: deployment, alerts: alerts, metrics: monitorMetrics, logger: logger).run() }
         defer {
             refresher.cancel()
             logWriter?.cancel()
+            monitor.cancel()
         }
         try await run(app)
         // Stopped by a signal: the last queued records are written before the process exits.

@@ -17,6 +17,10 @@ public final class Deployment: Sendable {
     private let slots: [(end: Int, variant: DeploymentSpec.Variant)]
     /// Where each request's inputs, outputs, variant and latency go; nil logs nothing.
     public let log: PredictionLogWriter?
+    /// The scheduled checks, with the reference data and quality suite loaded; nil without `monitor`.
+    public let monitor: WindowMonitor?
+    /// Answered requests since start: `monitor.every_predictions` counts from here.
+    public let answered = Atomic<Int>(0)
     private let models: Mutex<[String: ServedModel]>
     /// Request ids: a random prefix per process, then a counter.
     private let requestPrefix = Identifiers.newRunID().prefix(8)
@@ -26,7 +30,7 @@ public final class Deployment: Sendable {
     private let draws = Atomic<UInt64>(UInt64.random(in: 0...UInt64.max))
 
     /// - Parameter models: the loaded model of every variant, by variant name.
-    public init(spec: DeploymentSpec, models: [String: ServedModel], log: PredictionLogWriter? = nil) {
+    public init(spec: DeploymentSpec, models: [String: ServedModel], log: PredictionLogWriter? = nil, monitor: WindowMonitor? = nil) {
         precondition(spec.variants.allSatisfy { models[$0.name] != nil }, "every variant needs a model")
         self.spec = spec
         self.shadows = spec.variants.filter(\.shadow)
@@ -36,12 +40,23 @@ public final class Deployment: Sendable {
             return (end, variant)
         }
         self.log = log
+        self.monitor = monitor
         self.models = Mutex(models)
     }
 
     /// The model `variant` runs now.
     public func model(for variant: String) -> ServedModel {
         models.withLock { $0[variant]! }
+    }
+
+    /// Every variant with the version it serves now, for the monitors and the gate.
+    public var servingVersions: [WindowMonitor.Variant] {
+        spec.variants.map { WindowMonitor.Variant(name: $0.name, version: model(for: $0.name).version ?? "", shadow: $0.shadow) }
+    }
+
+    /// The variant named `name`, or the one following alias `name` (`models:/…@name`).
+    public func variant(named name: String) -> DeploymentSpec.Variant? {
+        spec.variants.first { $0.name == name } ?? spec.variants.first { $0.model.hasSuffix("@\(name)") }
     }
 
     /// Points `variant` at another model from the next request on.

@@ -50,6 +50,7 @@ public struct DeploymentController<Context: RequestContext>: Sendable {
                     _ = try? Self.score(deployment, shadow, shadowModel, body, contentType: contentType, requestID: requestID)
                 }
             }
+            deployment.answered.wrappingAdd(1, ordering: .relaxed)
             var response = ServedModel.json("{\"predictions\":\(PredictionEncoding.nestedList(predictions))}")
             response.headers[DeploymentHeaders.variant] = variant.name
             response.headers[DeploymentHeaders.version] = model.version ?? ""
@@ -57,24 +58,21 @@ public struct DeploymentController<Context: RequestContext>: Sendable {
             return response
         }
         routes.get("deployments/:name/predictions") { request, context in
-            let name = try context.parameters.require("name")
-            guard let (deployment, _) = deployments[name] else { throw AviaryError.notFound("No deployment named '\(name)'") }
-            guard let log = deployment.log else {
-                throw AviaryError.notFound("Deployment '\(name)' keeps no prediction log; add prediction_log to its spec")
-            }
-            let since = try request.uri.queryParameters["since"].map { raw -> Int64 in
-                guard let value = Int64(raw) else { throw AviaryError.invalid("since: milliseconds since 1970, got '\(raw)'") }
-                return value
-            } ?? 0
+            let (deployment, log) = try logged(context)
+            let since = try Self.since(request)
             try log.flush()
             var csv = "request_id,variant,model_version,shadow,timestamp,latency_us,inputs,outputs\n"
-            for record in try log.store.records(deployment: name, since: since) {
+            for record in try log.store.records(deployment: deployment.spec.name, since: since) {
                 let fields = [record.requestID, record.variant, record.modelVersion, record.shadow ? "true" : "false", "\(record.timestamp)",
                               "\(record.latencyMicroseconds)", record.inputs, record.outputs]
                 csv += fields.map(Self.csvField).joined(separator: ",") + "\n"
             }
             return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: csv)))
         }
+        routes.post("deployments/:name/feedback") { request, context in try await feedback(request, context) }
+        routes.get("deployments/:name/quality") { request, context in try quality(request, context) }
+        routes.get("deployments/:name/monitors") { request, context in try monitors(request, context) }
+        routes.get("deployments/:name/gate") { request, context in try gate(request, context) }
         return routes
     }
 
@@ -99,6 +97,9 @@ public struct DeploymentController<Context: RequestContext>: Sendable {
             let predictions = model.predict(batch)
             let elapsed = DispatchTime.now().uptimeNanoseconds - start
             model.metrics.record(endpoint: endpoint, code: 200, nanoseconds: elapsed)
+            if predictions.width == 1 {
+                for value in predictions.values where value.isFinite { model.metrics.predictions.record(value) }
+            }
             deployment.log?.record(PredictionRecord(
                 requestID: requestID, deployment: deployment.spec.name, variant: variant.name, modelVersion: model.version ?? "",
                 shadow: variant.shadow, timestamp: Int64(Date().timeIntervalSince1970 * 1000), latencyMicroseconds: Int64(elapsed / 1000),

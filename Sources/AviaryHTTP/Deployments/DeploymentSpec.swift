@@ -1,4 +1,5 @@
 import AviaryCore
+import AviaryMonitoring
 import Foundation
 import Yams
 
@@ -53,6 +54,14 @@ public struct DeploymentSpec: Sendable, Equatable {
     public var stickyHeader: String
     /// Seconds between alias lookups; 0 never looks again.
     public var refreshSeconds: Double
+    /// What the model predicts: picks the live-quality metrics for feedback.
+    public var task: ModelTask
+    /// Scheduled drift, data-quality and live-quality checks; nil runs none.
+    public var monitor: Monitor?
+    /// Where crossed thresholds are reported; nil only logs them.
+    public var alerts: Alerts?
+    /// What promoting a challenger requires; nil uses accuracy (or MAE), α = 0.05, 100 rows.
+    public var gate: Gate?
 
     /// The variants that answer requests, in file order.
     public var serving: [Variant] { variants.filter { !$0.shadow } }
@@ -68,7 +77,9 @@ public struct DeploymentSpec: Sendable, Equatable {
         guard let root = document as? [String: Any] else {
             throw AviaryError.invalid("The deployment spec must be a mapping with name and variants")
         }
-        try Self.refuseUnknownKeys(root, allowed: ["name", "variants", "sticky_header", "refresh_seconds", "prediction_log"], at: "")
+        try Self.refuseUnknownKeys(root, allowed: [
+            "name", "variants", "sticky_header", "refresh_seconds", "prediction_log", "task", "monitor", "alerts", "gate",
+        ], at: "")
         guard let name = root["name"] as? String, Self.isName(name) else {
             throw AviaryError.invalid("name: required, letters, digits, '-' and '_' only (it becomes part of URLs)")
         }
@@ -116,6 +127,14 @@ public struct DeploymentSpec: Sendable, Equatable {
             throw AviaryError.invalid("refresh_seconds: a number of seconds, 0 or more")
         }
         self.predictionLog = try root["prediction_log"].map(Self.predictionLog)
+        let task = try Self.task(root["task"])
+        self.task = task
+        self.monitor = try root["monitor"].map { try Self.monitor($0, task: task) }
+        self.alerts = try root["alerts"].map(Self.alerts)
+        self.gate = try root["gate"].map { try Self.gate($0, task: task) }
+        if predictionLog == nil, let section = ["monitor", "gate"].first(where: { root[$0] != nil }) {
+            throw AviaryError.invalid("\(section): needs prediction_log, which it reads")
+        }
         self.name = name
         self.variants = variants
         self.stickyHeader = stickyHeader

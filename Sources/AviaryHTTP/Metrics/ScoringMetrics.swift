@@ -28,12 +28,18 @@ public final class ScoringMetrics: Sendable {
     let inFlight: Meter
     /// Rows scored, over all requests.
     let rows: CoreMetrics.Counter
+    /// The distribution of a deployment variant's predictions (one number per row).
+    let predictions: CoreMetrics.Recorder
+
+    /// Buckets for predicted values: tenths for probabilities, then a coarse scale for regressors.
+    static let predictionBuckets: [Double] = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1, 2.5, 5, 10, 25, 50, 100, 1000]
 
     /// Metrics for `model` (and its registry `version`, if any) reported into `registry`;
     /// `labels` go first on every series (a deployment's `deployment` and `variant`).
     public convenience init(registry: PrometheusCollectorRegistry, labels: [(String, String)] = [], model: String, version: String?) {
         var factory = PrometheusMetricsFactory(registry: registry)
         factory.defaultDurationHistogramBuckets = Self.latencyBuckets
+        factory.defaultValueHistogramBuckets = Self.predictionBuckets
         self.init(factory: factory, labels: labels + [("model", model), ("version", version ?? "")])
     }
 
@@ -47,6 +53,7 @@ public final class ScoringMetrics: Sendable {
         self.labels = labels
         self.inFlight = Meter(label: "aviary_requests_in_flight", dimensions: labels, factory: factory)
         self.rows = CoreMetrics.Counter(label: "aviary_predicted_rows_total", dimensions: labels, factory: factory)
+        self.predictions = CoreMetrics.Recorder(label: "aviary_prediction_value", dimensions: labels, aggregate: true, factory: factory)
     }
 
     /// Counts one finished request to `endpoint` (a route pattern, e.g. `/invocations`) and its latency.

@@ -31,13 +31,103 @@ public struct PredictionRecord: Sendable, Equatable {
     }
 }
 
-/// Where prediction records are kept.
+/// Ground truth for one logged request: one value per row it scored.
+public struct Feedback: Sendable, Equatable {
+    public var requestID: String
+    public var truth: [Double]
+
+    public init(requestID: String, truth: [Double]) {
+        self.requestID = requestID
+        self.truth = truth
+    }
+}
+
+/// A logged prediction joined with its ground truth.
+public struct LabeledPrediction: Sendable, Equatable {
+    public var variant: String
+    public var modelVersion: String
+    public var shadow: Bool
+    /// When the prediction was made, milliseconds since 1970.
+    public var timestamp: Int64
+    /// The predictions as returned (a JSON array).
+    public var outputs: String
+    /// One value per row.
+    public var truth: [Double]
+
+    public init(variant: String, modelVersion: String, shadow: Bool, timestamp: Int64, outputs: String, truth: [Double]) {
+        self.variant = variant
+        self.modelVersion = modelVersion
+        self.shadow = shadow
+        self.timestamp = timestamp
+        self.outputs = outputs
+        self.truth = truth
+    }
+}
+
+/// One scheduled monitor pass over a deployment's latest window, as kept in the time series.
+public struct MonitorPass: Sendable, Codable, Equatable {
+    /// A crossed threshold. `key` names what crossed it (`drift`, `quality`,
+    /// `live:VARIANT:METRIC`): alerts are de-duplicated per key.
+    public struct Violation: Sendable, Codable, Equatable {
+        public var key: String
+        public var message: String
+
+        public init(key: String, message: String) {
+            self.key = key
+            self.message = message
+        }
+    }
+
+    /// Milliseconds since 1970.
+    public var timestamp: Int64
+    /// Predictions in the window the drift and quality checks ran on.
+    public var windowRows: Int
+    /// Share of drifted columns; nil when no drift check is configured or the window was empty.
+    public var driftShare: Double?
+    public var driftDetected: Bool?
+    /// Drift score per column (p-value or distance, per the column's test).
+    public var driftScores: [String: Double]?
+    /// Failed rules of the data-quality suite; nil without a suite.
+    public var qualityFailures: [String]?
+    /// Live quality per variant: metric name to value, with the labelled row count under `rows`.
+    public var live: [String: [String: Double]]
+    /// The thresholds crossed in this pass (empty when all is well).
+    public var violations: [Violation]
+
+    public init(
+        timestamp: Int64, windowRows: Int, driftShare: Double? = nil, driftDetected: Bool? = nil, driftScores: [String: Double]? = nil,
+        qualityFailures: [String]? = nil, live: [String: [String: Double]] = [:], violations: [Violation] = []
+    ) {
+        self.timestamp = timestamp
+        self.windowRows = windowRows
+        self.driftShare = driftShare
+        self.driftDetected = driftDetected
+        self.driftScores = driftScores
+        self.qualityFailures = qualityFailures
+        self.live = live
+        self.violations = violations
+    }
+}
+
+/// Where prediction records, their ground truth and monitor results are kept.
 public protocol PredictionLogStore: Sendable {
     /// Stores all of `records` or none of them.
     func append(_ records: [PredictionRecord]) throws
-    /// Deletes records older than `cutoff` (milliseconds since 1970); returns how many.
+    /// Deletes records (and their feedback) older than `cutoff` (milliseconds since 1970); returns how many.
     @discardableResult
     func deleteOlder(than cutoff: Int64) throws -> Int
     /// A deployment's records from `since` on, oldest first.
     func records(deployment: String, since: Int64) throws -> [PredictionRecord]
+    /// The newest `count` answered (not shadow) records of a deployment, oldest first.
+    func latest(deployment: String, count: Int) throws -> [PredictionRecord]
+    /// Stores ground truth for answered requests of `deployment`, all or nothing: an id the log
+    /// does not hold, or a truth whose length differs from the request's row count, refuses the
+    /// whole call with an error naming it. Feedback for a request already labelled replaces it.
+    func recordFeedback(_ feedback: [Feedback], deployment: String, timestamp: Int64) throws
+    /// Every record of `deployment` from `since` on that has ground truth, shadows included, oldest first.
+    func labeled(deployment: String, since: Int64) throws -> [LabeledPrediction]
+    /// Appends one monitor pass to the deployment's time series.
+    func appendMonitorPass(_ pass: MonitorPass, deployment: String) throws
+    /// The deployment's monitor passes from `since` on, oldest first.
+    func monitorPasses(deployment: String, since: Int64) throws -> [MonitorPass]
 }

@@ -53,3 +53,51 @@ enum SpecialFunctions {
         return exp(logPrefix) * h
     }
 }
+
+extension SpecialFunctions {
+    /// P(T > t) for Student's t with `degrees` (possibly fractional) degrees of freedom
+    /// (scipy's `t.sf`), through the regularized incomplete beta function.
+    static func studentTSurvival(_ t: Double, degrees: Double) -> Double {
+        guard t.isFinite else { return t > 0 ? 0 : 1 }
+        let tail = 0.5 * regularizedBeta(degrees / (degrees + t * t), a: degrees / 2, b: 0.5)
+        return t > 0 ? tail : 1 - tail
+    }
+
+    /// I_x(a, b) by Lentz's continued fraction (Numerical Recipes §6.4), using the symmetry
+    /// I_x(a, b) = 1 − I_{1−x}(b, a) where the fraction converges slowly.
+    static func regularizedBeta(_ x: Double, a: Double, b: Double) -> Double {
+        guard x > 0 else { return 0 }
+        guard x < 1 else { return 1 }
+        if x > (a + 1) / (a + b + 2) { return 1 - regularizedBeta(1 - x, a: b, b: a) }
+        let logGammas: Double = lgamma(a + b) - lgamma(a) - lgamma(b)
+        let logFront: Double = logGammas + a * log(x) + b * log(1 - x)
+        let tiny = 1e-300
+        var c = 1.0
+        var d = 1 - (a + b) * x / (a + 1)
+        if abs(d) < tiny { d = tiny }
+        d = 1 / d
+        var h = d
+        for m in 1...10_000 {
+            let m = Double(m)
+            let evenNumerator: Double = m * (b - m) * x
+            let even = evenNumerator / ((a + 2 * m - 1) * (a + 2 * m))
+            d = 1 + even * d
+            if abs(d) < tiny { d = tiny }
+            c = 1 + even / c
+            if abs(c) < tiny { c = tiny }
+            d = 1 / d
+            h *= d * c
+            let oddNumerator: Double = -(a + m) * (a + b + m) * x
+            let odd = oddNumerator / ((a + 2 * m) * (a + 2 * m + 1))
+            d = 1 + odd * d
+            if abs(d) < tiny { d = tiny }
+            c = 1 + odd / c
+            if abs(c) < tiny { c = tiny }
+            d = 1 / d
+            let delta = d * c
+            h *= delta
+            if abs(delta - 1) < 1e-16 { break }
+        }
+        return exp(logFront) * h / a
+    }
+}
