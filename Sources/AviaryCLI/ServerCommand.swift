@@ -1,10 +1,12 @@
 import ArgumentParser
 import AviaryCore
+import AviaryHTTP
 import AviaryServer
 import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import Prometheus
 
 /// `aviary server`: the tracking server, with `mlflow server`'s flags and defaults.
 struct ServerCommand: AsyncParsableCommand {
@@ -16,8 +18,11 @@ struct ServerCommand: AsyncParsableCommand {
 
             The server binds loopback only; pass --host 0.0.0.0 to accept connections from other machines. Stop it with Ctrl-C (SIGINT) or SIGTERM: requests in flight finish first.
 
+            Deployments (champion/challenger/shadow variants with a prediction log, monitors and alerts; see `aviary serve --help`) are served at /deployments/NAME/invocations and /v2/models/NAME/infer: from --deployment FILE at start, and through the API, PUT /api/2.0/aviary/deployments/NAME with the spec. Specs put through the API are kept in --deployments-dir and come back after a restart. Their models are fetched from this server itself.
+
             Examples:
               aviary server
+              aviary server --deployment churn.yaml
               aviary server --port 5001 --backend-store-uri sqlite:///runs.db --artifacts-destination ./artifacts
               MLFLOW_TRACKING_URI=http://127.0.0.1:5000 python train.py
             """
@@ -34,6 +39,12 @@ struct ServerCommand: AsyncParsableCommand {
 
     @Option(help: ArgumentHelp("Directory for artifacts uploaded through the artifact proxy.", valueName: "dir"))
     var artifactsDestination = "\(ServerConfiguration.defaultDataDirectory)/artifacts"
+
+    @Option(help: ArgumentHelp("Serve the deployment this YAML file defines (repeatable).", valueName: "file"))
+    var deployment: [String] = []
+
+    @Option(help: ArgumentHelp("Where deployment specs put through the API are kept.", valueName: "dir"))
+    var deploymentsDir = "\(ServerConfiguration.defaultDataDirectory)/deployments"
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error or critical. Requests are logged at info.")
     var logLevel = "info"
@@ -52,16 +63,44 @@ struct ServerCommand: AsyncParsableCommand {
             host: host, port: port, backendStoreURI: backendStoreURI, artifactsDestination: artifactsDestination,
             logLevel: Logger.Level(rawValue: logLevel) ?? .info
         )
+        var logger = Logger(label: "aviary.deployments")
+        logger.logLevel = configuration.logLevel
+        let deployments = DeploymentHost()
+        let registry = PrometheusCollectorRegistry()
+        // Models are fetched through this server's own API, as `aviary serve` fetches them.
+        var tracking = TrackingServerOptions()
+        tracking.trackingURI = "http://\(host == "0.0.0.0" || host == "::" ? "127.0.0.1" : host):\(port)"
+        let supervisor = DeploymentSupervisor(
+            host: deployments, registry: registry, tracking: tracking, maximumBodySize: ScoringConfiguration.defaultMaximumBodySize,
+            logger: logger, specDirectory: URL(fileURLWithPath: deploymentsDir)
+        )
         let app: any ApplicationProtocol
         do {
-            app = try await buildApplication(configuration)
+            app = try await buildApplication(configuration, deployments: DeploymentServices(host: deployments, manager: supervisor, metricsRegistry: registry))
         } catch let error as AviaryError {
             throw CommandFailure(error.message)
         }
+        // Deployments load once the server answers, since their models come through it.
+        let files = deployment
+        let starting = Task {
+            for _ in 0..<300 where (try? await tracking.client.get("health")) == nil {
+                try? await Task.sleep(for: .milliseconds(100))
+            }
+            await supervisor.restoreKept()
+            for file in files {
+                do {
+                    try await supervisor.start(file: URL(fileURLWithPath: file))
+                } catch {
+                    DeploymentLoader.say("Error: deployment \(file) not started: \(error)")
+                }
+            }
+        }
+        defer { starting.cancel() }
         do {
             try await app.runService()
         } catch let error as IOError where error.errnoCode == EADDRINUSE {
             throw CommandFailure("\(host):\(port) is already in use: stop the other server or pick another --port")
         }
+        await supervisor.stopAll()
     }
 }

@@ -5,17 +5,33 @@ import AviaryStoreSQLite
 import AviaryTracking
 import Hummingbird
 import Logging
+import Prometheus
 
 /// Artifact URIs handed to clients point at the server's own artifact proxy.
 let proxiedArtifactRoot = "mlflow-artifacts:"
 
-/// Builds the Aviary server: opens the stores named by `configuration` and mounts every API.
-public func buildApplication(_ configuration: ServerConfiguration) async throws -> some ApplicationProtocol {
+/// What a server needs to host deployments: the live set, who loads new ones, and the
+/// registry `/metrics` exposes.
+public struct DeploymentServices: Sendable {
+    public var host: DeploymentHost
+    public var manager: any DeploymentManaging
+    public var metricsRegistry: PrometheusCollectorRegistry
+
+    public init(host: DeploymentHost, manager: any DeploymentManaging, metricsRegistry: PrometheusCollectorRegistry) {
+        self.host = host
+        self.manager = manager
+        self.metricsRegistry = metricsRegistry
+    }
+}
+
+/// Builds the Aviary server: opens the stores named by `configuration` and mounts every API;
+/// with `deployments`, also the deployment routes, their API and `/metrics`.
+public func buildApplication(_ configuration: ServerConfiguration, deployments: DeploymentServices? = nil) async throws -> some ApplicationProtocol {
     var logger = Logger(label: "aviary")
     logger.logLevel = configuration.logLevel
     let database = try AviaryDatabase.open(path: try configuration.sqlitePath(), defaultArtifactRoot: proxiedArtifactRoot)
     let artifacts = try LocalArtifactStore(root: configuration.artifactsDestination)
-    let router = buildRouter(database: database, artifacts: artifacts)
+    let router = buildRouter(database: database, artifacts: artifacts, deployments: deployments)
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "aviary"),
@@ -25,7 +41,7 @@ public func buildApplication(_ configuration: ServerConfiguration) async throws 
 
 /// The router with every Aviary API; separate from the application so tests can drive it
 /// without a port.
-public func buildRouter(database: AviaryDatabase, artifacts: LocalArtifactStore) -> Router<BasicRequestContext> {
+public func buildRouter(database: AviaryDatabase, artifacts: LocalArtifactStore, deployments: DeploymentServices? = nil) -> Router<BasicRequestContext> {
     let router = Router(context: BasicRequestContext.self)
     router.add(middleware: LogRequestsMiddleware(.info))
     router.add(middleware: MLflowErrorMiddleware())
@@ -43,6 +59,14 @@ public func buildRouter(database: AviaryDatabase, artifacts: LocalArtifactStore)
     }
     router.addRoutes(LineageController<BasicRequestContext>(service: registry).routes, atPath: "api/aviary/v1")
     router.addRoutes(HealthController<BasicRequestContext>(version: ServerConfiguration.version).routes)
+    if let deployments {
+        router.addRoutes(MetricsController<BasicRequestContext>(registry: deployments.metricsRegistry).routes)
+        router.addRoutes(DeploymentController<BasicRequestContext>(host: deployments.host).routes)
+        router.addRoutes(
+            DeploymentAdminController<BasicRequestContext>(host: deployments.host, manager: deployments.manager).routes,
+            atPath: RouterPath(DeploymentAdminController<BasicRequestContext>.path)
+        )
+    }
     router.addRoutes(UIController<BasicRequestContext>(service: service, registry: registry, artifacts: artifacts).routes)
     return router
 }

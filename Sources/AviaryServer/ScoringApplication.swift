@@ -55,15 +55,16 @@ public func buildScoringRouter(model: ServedModel, metricsRegistry: PrometheusCo
     return router
 }
 
-/// The routes of `aviary serve --deployment`: health, `/metrics`, and each deployment's
-/// `/deployments/{name}/invocations`.
-public func buildDeploymentRouter(deployments: [Deployment], metricsRegistry: PrometheusCollectorRegistry) -> Router<BasicRequestContext> {
+/// The routes of `aviary serve --deployment`: health, `/metrics`, each deployment's
+/// `/deployments/{name}/…` and `/v2/models/{name}/infer`, and the deployments API.
+public func buildDeploymentRouter(host: DeploymentHost, manager: any DeploymentManaging, metricsRegistry: PrometheusCollectorRegistry) -> Router<BasicRequestContext> {
     let router = Router(context: BasicRequestContext.self)
     router.add(middleware: LogRequestsMiddleware(.debug))
     router.add(middleware: MLflowErrorMiddleware())
     router.get("ping") { _, _ in Response(status: .ok) }
     router.get("health") { _, _ in Response(status: .ok) }
     router.addRoutes(MetricsController<BasicRequestContext>(registry: metricsRegistry).routes)
-    router.addRoutes(DeploymentController<BasicRequestContext>(deployments: deployments).routes)
+    router.addRoutes(DeploymentController<BasicRequestContext>(host: host).routes)
+    router.addRoutes(DeploymentAdminController<BasicRequestContext>(host: host, manager: manager).routes, atPath: RouterPath(DeploymentAdminController<BasicRequestContext>.path))
     return router
 }

@@ -92,55 +92,24 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     private func serveDeployment(file: String) async throws {
-        let text: String
-        do {
-            text = try String(contentsOfFile: file, encoding: .utf8)
-        } catch {
-            throw CommandFailure("Cannot read the deployment spec \(file): \(error.localizedDescription)")
-        }
-        let spec: DeploymentSpec
-        do {
-            spec = try DeploymentSpec(yaml: text)
-        } catch let error as AviaryError {
-            throw CommandFailure("\(file): \(error.message)")
-        }
-        let registry = PrometheusCollectorRegistry()
-        let directory = URL(fileURLWithPath: file).deletingLastPathComponent()
-        let loader = DeploymentLoader(spec: spec, directory: directory, tracking: tracking, registry: registry, maximumBodySize: maxRequestSize)
-        let deployment = try await loader.load()
-        for variant in spec.variants {
-            let served = deployment.model(for: variant.name)
-            let share = variant.shadow ? "shadow" : "\(variant.weight)%"
-            FileHandle.standardError.write(Data("  \(variant.name) (\(share)): \(variant.model), version \(served.version ?? "-"), \(served.package.predictor.summary)\n".utf8))
-        }
         var logger = Logger(label: "aviary.serve")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
-        let monitorMetrics = MonitorMetrics(registry: registry, deployment: spec.name)
-        let alerts: AlertDispatcher
-        do {
-            alerts = try AlertDispatcher(deployment: spec.name, settings: try loader.alertSettings(), metrics: monitorMetrics, logger: logger)
-        } catch let error as AviaryError {
-            throw CommandFailure("\(file): \(error.message)")
-        }
+        let deployments = DeploymentHost()
+        let registry = PrometheusCollectorRegistry()
+        let supervisor = DeploymentSupervisor(
+            host: deployments, registry: registry, tracking: tracking, maximumBodySize: maxRequestSize, logger: logger, specDirectory: nil
+        )
+        try await supervisor.start(file: URL(fileURLWithPath: file))
         let app = Application(
-            router: buildDeploymentRouter(deployments: [deployment], metricsRegistry: registry),
+            router: buildDeploymentRouter(host: deployments, manager: supervisor, metricsRegistry: registry),
             configuration: .init(address: .hostname(host, port: port), serverName: "aviary"),
             logger: logger
         )
-        FileHandle.standardError.write(Data("Serving deployment '\(spec.name)' on http://\(host):\(port)/deployments/\(spec.name)/invocations\n".utf8))
-        let refresher = Task { await loader.keepCurrent(deployment) }
-        let logWriter = deployment.log.map { log in
-            Task { await log.run { DeploymentLoader.say("Warning: the prediction log could not be written (retried at the next flush): \($0)") } }
-        }
-        let monitor = Task { await DeploymentMonitorService(deployment: deployment, alerts: alerts, metrics: monitorMetrics, logger: logger).run() }
-        defer {
-            refresher.cancel()
-            logWriter?.cancel()
-            monitor.cancel()
-        }
+        let name = deployments.all.first?.spec.name ?? ""
+        FileHandle.standardError.write(Data("Serving deployment '\(name)' on http://\(host):\(port)/deployments/\(name)/invocations\n".utf8))
         try await run(app)
         // Stopped by a signal: the last queued records are written before the process exits.
-        try? deployment.log?.flush()
+        await supervisor.stopAll()
     }
 
     private func run(_ app: some ApplicationProtocol) async throws {

@@ -10,6 +10,8 @@ import Synchronization
 public final class Deployment: Sendable {
     /// The checked spec this deployment serves.
     public let spec: DeploymentSpec
+    /// The header whose value pins a caller to a variant, parsed once.
+    let stickyHeader: DeploymentHeaders.Name?
     /// The variants that score every request besides the answering one.
     public let shadows: [DeploymentSpec.Variant]
     /// Serving variants with the end of their slot range in 0..<10,000, for `assign`; variants
@@ -33,6 +35,7 @@ public final class Deployment: Sendable {
     public init(spec: DeploymentSpec, models: [String: ServedModel], log: PredictionLogWriter? = nil, monitor: WindowMonitor? = nil) {
         precondition(spec.variants.allSatisfy { models[$0.name] != nil }, "every variant needs a model")
         self.spec = spec
+        self.stickyHeader = DeploymentHeaders.Name(spec.stickyHeader)
         self.shadows = spec.variants.filter(\.shadow)
         var end = 0
         self.slots = spec.serving.map { variant in

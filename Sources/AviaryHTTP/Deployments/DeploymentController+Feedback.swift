@@ -20,10 +20,9 @@ extension DeploymentController {
 
     /// The deployment the route names, with its prediction log.
     func logged(_ context: Context) throws -> (Deployment, PredictionLogWriter) {
-        let name = try context.parameters.require("name")
-        guard let (deployment, _) = deployments[name] else { throw AviaryError.notFound("No deployment named '\(name)'") }
+        let deployment = try deployment(context)
         guard let log = deployment.log else {
-            throw AviaryError.invalid("Deployment '\(name)' keeps no prediction log; add prediction_log to its spec")
+            throw AviaryError.invalid("Deployment '\(deployment.spec.name)' keeps no prediction log; add prediction_log to its spec")
         }
         return (deployment, log)
     }

@@ -12,50 +12,34 @@ import Hummingbird
 /// names the request in the prediction log, which `GET /deployments/{name}/predictions`
 /// exports as CSV (`?since=` milliseconds since 1970).
 public struct DeploymentController<Context: RequestContext>: Sendable {
-    let deployments: [String: (deployment: Deployment, stickyHeader: HeaderName?)]
+    let host: DeploymentHost
 
-    public init(deployments: [Deployment]) {
-        self.deployments = Dictionary(
-            deployments.map { ($0.spec.name, ($0, HeaderName($0.spec.stickyHeader))) }, uniquingKeysWith: { first, _ in first }
-        )
+    public init(host: DeploymentHost) {
+        self.host = host
     }
 
     static var endpoint: String { "/deployments/{name}/invocations" }
-    typealias HeaderName = DeploymentHeaders.Name
+    static var inferEndpoint: String { "/v2/models/{name}/infer" }
+
+    /// The deployment the route's `name` parameter names.
+    func deployment(_ context: Context) throws -> Deployment {
+        let name = try context.parameters.require("name")
+        guard let deployment = host.deployment(named: name) else {
+            let names = host.all.map(\.spec.name)
+            throw AviaryError.notFound("No deployment named '\(name)'; this server has \(names.isEmpty ? "none" : names.joined(separator: ", "))")
+        }
+        return deployment
+    }
 
     /// The scoring and export routes, at the server's root.
     public var routes: RouteCollection<Context> {
         let routes = RouteCollection(context: Context.self)
         routes.post("deployments/:name/invocations") { request, context in
-            let name = try context.parameters.require("name")
-            guard let (deployment, stickyHeader) = deployments[name] else {
-                throw AviaryError.notFound("No deployment named '\(name)'; this server has \(deployments.keys.sorted().joined(separator: ", "))")
-            }
-            let key = stickyHeader.flatMap { request.headers[$0] }
-            let variant = deployment.assign(key: key)
-            let model = deployment.model(for: variant.name)
-            let contentType = request.headers[.contentType]
-            let body: ByteBuffer
-            do {
-                body = try await model.collectBody(request)
-            } catch {
-                model.metrics.record(endpoint: Self.endpoint, code: (error as? HTTPError)?.status.code ?? 400, nanoseconds: 0)
-                throw error
-            }
-            let requestID = deployment.nextRequestID()
-            let predictions = try Self.score(deployment, variant, model, body, contentType: contentType, requestID: requestID)
-            for shadow in deployment.shadows {
-                let shadowModel = deployment.model(for: shadow.name)
-                Task.detached(priority: .utility) {
-                    _ = try? Self.score(deployment, shadow, shadowModel, body, contentType: contentType, requestID: requestID)
-                }
-            }
-            deployment.answered.wrappingAdd(1, ordering: .relaxed)
-            var response = ServedModel.json("{\"predictions\":\(PredictionEncoding.nestedList(predictions))}")
-            response.headers[DeploymentHeaders.variant] = variant.name
-            response.headers[DeploymentHeaders.version] = model.version ?? ""
-            response.headers[DeploymentHeaders.requestID] = requestID
-            return response
+            try await invoke(request, context, wire: .mlflow(contentType: request.headers[.contentType]))
+        }
+        // The Open Inference Protocol with the deployment's name as the model name.
+        routes.post("v2/models/:name/infer") { request, context in
+            try await InferenceController<Context>.answer { try await invoke(request, context, wire: .openInference) }
         }
         routes.get("deployments/:name/predictions") { request, context in
             let (deployment, log) = try logged(context)
@@ -76,6 +60,56 @@ public struct DeploymentController<Context: RequestContext>: Sendable {
         return routes
     }
 
+    /// The request formats a deployment answers in.
+    enum Wire: Sendable {
+        /// MLflow's scoring protocol: JSON or CSV by content type.
+        case mlflow(contentType: String?)
+        /// The Open Inference Protocol's `infer` request.
+        case openInference
+
+        var endpoint: String {
+            switch self {
+            case .mlflow: DeploymentController.endpoint
+            case .openInference: DeploymentController.inferEndpoint
+            }
+        }
+    }
+
+    /// Scores a request with the variant it is assigned to, starts the shadows, and answers
+    /// with the variant, version and request id in headers.
+    func invoke(_ request: Request, _ context: Context, wire: Wire) async throws -> Response {
+        let deployment = try deployment(context)
+        let variant = deployment.assign(key: deployment.stickyHeader.flatMap { request.headers[$0] })
+        let model = deployment.model(for: variant.name)
+        let body: ByteBuffer
+        do {
+            body = try await model.collectBody(request)
+        } catch {
+            model.metrics.record(endpoint: wire.endpoint, code: (error as? HTTPError)?.status.code ?? 400, nanoseconds: 0)
+            throw error
+        }
+        let requestID = deployment.nextRequestID()
+        let (predictions, callerID) = try Self.score(deployment, variant, model, body, wire: wire, requestID: requestID)
+        for shadow in deployment.shadows {
+            let shadowModel = deployment.model(for: shadow.name)
+            Task.detached(priority: .utility) {
+                _ = try? Self.score(deployment, shadow, shadowModel, body, wire: wire, requestID: requestID)
+            }
+        }
+        deployment.answered.wrappingAdd(1, ordering: .relaxed)
+        var response: Response
+        switch wire {
+        case .mlflow:
+            response = ServedModel.json("{\"predictions\":\(PredictionEncoding.nestedList(predictions))}")
+        case .openInference:
+            response = InferenceController<Context>.inferResponse(predictions, name: deployment.spec.name, version: model.version, requestID: callerID)
+        }
+        response.headers[DeploymentHeaders.variant] = variant.name
+        response.headers[DeploymentHeaders.version] = model.version ?? ""
+        response.headers[DeploymentHeaders.requestID] = requestID
+        return response
+    }
+
     /// A CSV field, quoted when it holds a separator, a quote or a line break (RFC 4180).
     static func csvField(_ text: String) -> String {
         guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
@@ -86,17 +120,27 @@ public struct DeploymentController<Context: RequestContext>: Sendable {
     /// and its latency, and logging it. Not generic on purpose: on this path a generic call
     /// re-instantiated type metadata on every request, a few percent of the time per request.
     static func score(
-        _ deployment: Deployment, _ variant: DeploymentSpec.Variant, _ model: ServedModel, _ body: ByteBuffer, contentType: String?,
+        _ deployment: Deployment, _ variant: DeploymentSpec.Variant, _ model: ServedModel, _ body: ByteBuffer, wire: Wire,
         requestID: String
-    ) throws -> Predictions {
+    ) throws -> (Predictions, callerID: String?) {
         let start = DispatchTime.now().uptimeNanoseconds
         model.metrics.inFlight.increment()
         defer { model.metrics.inFlight.decrement() }
         do {
-            let batch = try model.decode(body, contentType: contentType)
+            let batch: FeatureBatch
+            var callerID: String?
+            switch wire {
+            case .mlflow(let contentType):
+                batch = try model.decode(body, contentType: contentType)
+            case .openInference:
+                let json = try body.withUnsafeReadableBytes { try JSONValue.parse($0) }
+                let inference = try InferenceRequest(json, schema: model.package.inputSchema)
+                batch = inference.batch
+                callerID = inference.id
+            }
             let predictions = model.predict(batch)
             let elapsed = DispatchTime.now().uptimeNanoseconds - start
-            model.metrics.record(endpoint: endpoint, code: 200, nanoseconds: elapsed)
+            model.metrics.record(endpoint: wire.endpoint, code: 200, nanoseconds: elapsed)
             if predictions.width == 1 {
                 for value in predictions.values where value.isFinite { model.metrics.predictions.record(value) }
             }
@@ -106,10 +150,10 @@ public struct DeploymentController<Context: RequestContext>: Sendable {
                 inputs: PredictionEncoding.features(batch, columns: model.columnsJSON),
                 outputs: PredictionEncoding.nestedList(predictions)
             ))
-            return predictions
+            return (predictions, callerID)
         } catch {
             let code = (error as? AviaryError)?.code.httpStatus ?? (error as? HTTPError)?.status.code ?? 500
-            model.metrics.record(endpoint: endpoint, code: code, nanoseconds: DispatchTime.now().uptimeNanoseconds - start)
+            model.metrics.record(endpoint: wire.endpoint, code: code, nanoseconds: DispatchTime.now().uptimeNanoseconds - start)
             throw error
         }
     }

@@ -39,7 +39,7 @@ public struct InferenceController<Context: RequestContext>: Sendable {
                 let json = try body.withUnsafeReadableBytes { try JSONValue.parse($0) }
                 let inference = try InferenceRequest(json, schema: model.package.inputSchema)
                 let predictions = model.predict(inference.batch)
-                return response(predictions, requestID: inference.id)
+                return Self.inferResponse(predictions, name: model.name, version: model.version, requestID: inference.id)
             }
         }
         return routes
@@ -70,11 +70,12 @@ public struct InferenceController<Context: RequestContext>: Sendable {
         predictor is LightGBMModel ? "FP64" : "FP32"
     }
 
-    private func response(_ predictions: Predictions, requestID: String?) -> Response {
+    /// An `infer` reply for `predictions` made by model `name` (its `version`), echoing the request's `id`.
+    static func inferResponse(_ predictions: Predictions, name: String, version: String?, requestID: String?) -> Response {
         let shape = predictions.width == 1 ? "[\(predictions.rowCount)]" : "[\(predictions.rowCount),\(predictions.width)]"
         let type = predictions.precision == .float32 ? "FP32" : "FP64"
-        var text = #"{"model_name":"# + Self.quoted(model.name)
-        if let version = model.version { text += #","model_version":"# + Self.quoted(version) }
+        var text = #"{"model_name":"# + Self.quoted(name)
+        if let version { text += #","model_version":"# + Self.quoted(version) }
         if let requestID { text += #","id":"# + Self.quoted(requestID) }
         text += #","outputs":[{"name":"predictions","shape":\#(shape),"datatype":"\#(type)","data":"#
         text += PredictionEncoding.flatList(predictions) + "}]}"

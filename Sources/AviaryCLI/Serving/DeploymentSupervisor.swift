@@ -1,0 +1,115 @@
+import AviaryCore
+import AviaryHTTP
+import AviaryServer
+import Foundation
+import Logging
+import Prometheus
+
+/// Starts, replaces and stops the deployments a server hosts, each with its background work:
+/// following aliases, writing the prediction log, and running its monitors.
+///
+/// A replacement is loaded completely before it is swapped in, so a spec whose models do not
+/// load leaves the running deployment serving its last good configuration.
+actor DeploymentSupervisor: DeploymentManaging {
+    let host: DeploymentHost
+    let registry: PrometheusCollectorRegistry
+    let tracking: TrackingServerOptions
+    let maximumBodySize: Int
+    let logger: Logger
+    /// Where specs applied through the API are written, as NAME.yaml, to come back after a
+    /// restart; relative paths in them are taken from there. nil keeps nothing.
+    let specDirectory: URL?
+    private var tasks: [String: [Task<Void, Never>]] = [:]
+
+    init(host: DeploymentHost, registry: PrometheusCollectorRegistry, tracking: TrackingServerOptions, maximumBodySize: Int, logger: Logger,
+         specDirectory: URL?) {
+        self.host = host
+        self.registry = registry
+        self.tracking = tracking
+        self.maximumBodySize = maximumBodySize
+        self.logger = logger
+        self.specDirectory = specDirectory
+    }
+
+    /// Reads, checks and starts the spec in `file`; errors name the file and the field.
+    func start(file: URL) async throws {
+        let text: String
+        do {
+            text = try String(contentsOf: file, encoding: .utf8)
+        } catch {
+            throw CommandFailure("Cannot read the deployment spec \(file.path): \(error.localizedDescription)")
+        }
+        do {
+            try await start(try DeploymentSpec(yaml: text), directory: file.deletingLastPathComponent())
+        } catch let error as AviaryError {
+            throw CommandFailure("\(file.path): \(error.message)")
+        }
+    }
+
+    /// Starts every `*.yaml` spec kept in `specDirectory`; one that fails is reported and skipped.
+    func restoreKept() async {
+        guard let specDirectory, let names = try? FileManager.default.contentsOfDirectory(atPath: specDirectory.path) else { return }
+        for name in names.sorted() where name.hasSuffix(".yaml") {
+            do {
+                try await start(file: specDirectory.appendingPathComponent(name))
+            } catch {
+                DeploymentLoader.say("Warning: kept deployment \(name) not started: \(error)")
+            }
+        }
+    }
+
+    func apply(_ spec: DeploymentSpec, text: String) async throws {
+        guard let specDirectory else {
+            throw AviaryError.invalid("this server keeps no deployment specs; start it with a data directory")
+        }
+        do {
+            try await start(spec, directory: specDirectory)
+        } catch let failure as CommandFailure {
+            throw AviaryError.invalid(failure.description)
+        }
+        try FileManager.default.createDirectory(at: specDirectory, withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: specDirectory.appendingPathComponent("\(spec.name).yaml"), options: .atomic)
+    }
+
+    func remove(_ name: String) async throws {
+        await stop(name)
+        host.remove(name)
+        if let specDirectory { try? FileManager.default.removeItem(at: specDirectory.appendingPathComponent("\(name).yaml")) }
+    }
+
+    /// Stops every deployment's background work, writing the last queued log records.
+    func stopAll() async {
+        for name in tasks.keys { await stop(name) }
+    }
+
+    /// Loads `spec`, then swaps it in and starts its background work.
+    private func start(_ spec: DeploymentSpec, directory: URL) async throws {
+        let loader = DeploymentLoader(spec: spec, directory: directory, tracking: tracking, registry: registry, maximumBodySize: maximumBodySize)
+        let deployment = try await loader.load()
+        let metrics = MonitorMetrics(registry: registry, deployment: spec.name)
+        let alerts = try AlertDispatcher(deployment: spec.name, settings: try loader.alertSettings(), metrics: metrics, logger: logger)
+        await stop(spec.name)
+        host.put(deployment)
+        var running = [
+            Task { await loader.keepCurrent(deployment) },
+            Task { await DeploymentMonitorService(deployment: deployment, alerts: alerts, metrics: metrics, logger: logger).run() },
+        ]
+        if let log = deployment.log {
+            running.append(Task { await log.run { DeploymentLoader.say("Warning: the prediction log could not be written (retried at the next flush): \($0)") } })
+        }
+        tasks[spec.name] = running
+        for variant in spec.variants {
+            let served = deployment.model(for: variant.name)
+            let share = variant.shadow ? "shadow" : "\(variant.weight)%"
+            DeploymentLoader.say("  \(spec.name)/\(variant.name) (\(share)): \(variant.model), version \(served.version ?? "-"), \(served.package.predictor.summary)")
+        }
+    }
+
+    private func stop(_ name: String) async {
+        for task in tasks.removeValue(forKey: name) ?? [] {
+            task.cancel()
+            await task.value
+        }
+        try? host.deployment(named: name)?.log?.flush()
+    }
+}

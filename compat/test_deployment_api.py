@@ -1,0 +1,161 @@
+"""Deployments hosted by `aviary server`, managed through its REST API.
+
+Two XGBoost models are logged and registered with the mlflow client; a deployment is PUT to
+`/api/2.0/aviary/deployments/NAME` and answers on the tracking server's own port, through
+MLflow's scoring protocol and the Open Inference Protocol. Bad specs (weights not summing to
+100, an alias or version that does not exist, a webhook to the metadata address, a name that
+differs from the URL, broken YAML) get a 400 naming the problem while the deployment keeps
+serving its last good configuration; a weight change under traffic drops no request; the spec
+survives a server restart; DELETE removes it.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import uuid
+
+import mlflow
+import numpy as np
+import pytest
+import requests
+import xgboost as xgb
+from mlflow import MlflowClient
+from mlflow.models import infer_signature
+
+from compat_helpers import AVIARY_BIN
+
+pytestmark = pytest.mark.skipif(not AVIARY_BIN, reason="needs AVIARY_BIN (aviary server)")
+
+COLUMNS = ["f0", "f1", "f2", "f3"]
+
+
+@pytest.fixture(scope="module")
+def registered(server):
+    rng = np.random.default_rng(5)
+    x = rng.normal(size=(1000, 4))
+    y = (x[:, 0] - x[:, 3] > 0).astype(float)
+    name = f"api-{uuid.uuid4().hex[:8]}"
+    mlflow.set_experiment(f"compat-deployment-api-{uuid.uuid4().hex[:8]}")
+    boosters = []
+    for depth, rounds in ((1, 2), (4, 20)):
+        booster = xgb.train({"objective": "binary:logistic", "max_depth": depth}, xgb.DMatrix(x, label=y), num_boost_round=rounds)
+        boosters.append(booster)
+        with mlflow.start_run():
+            mlflow.xgboost.log_model(booster, name="model", input_example=x[:3], signature=infer_signature(x[:3], booster.inplace_predict(x[:3])),
+                                     registered_model_name=name, pip_requirements=[f"xgboost=={xgb.__version__}"])
+    client = MlflowClient()
+    client.set_registered_model_alias(name, "champion", "1")
+    client.set_registered_model_alias(name, "challenger", "2")
+    return name, boosters, rng
+
+
+def spec(name: str, champion: int = 100, challenger: int = 0, **extra) -> dict:
+    body = {"name": "api", "refresh_seconds": 1, "variants": [
+        {"name": "champion", "model": f"models:/{name}@champion", "weight": champion},
+        {"name": "challenger", "model": f"models:/{name}@challenger", "weight": challenger},
+    ]}
+    body.update(extra)
+    return body
+
+
+def put(server, body) -> requests.Response:
+    data = body if isinstance(body, str) else json.dumps(body)
+    return requests.put(f"{server.url}/api/2.0/aviary/deployments/api", data=data, timeout=120)
+
+
+def invoke(server, row) -> requests.Response:
+    return requests.post(f"{server.url}/deployments/api/invocations", json={"instances": [list(row)]}, timeout=10)
+
+
+def test_put_serves_on_the_tracking_port_in_both_protocols(server, registered):
+    name, boosters, rng = registered
+    r = put(server, spec(name))
+    assert r.status_code == 200, r.text
+    shown = r.json()["deployment"]
+    assert [(v["name"], v["weight"], v["version"]) for v in shown["variants"]] == [("champion", 100, "1"), ("challenger", 0, "2")]
+    assert "api" in [d["name"] for d in requests.get(f"{server.url}/api/2.0/aviary/deployments", timeout=10).json()["deployments"]]
+    rows = rng.normal(size=(20, 4))
+    for row in rows:
+        r = invoke(server, row)
+        assert r.status_code == 200 and r.headers["X-Aviary-Variant"] == "champion" and r.headers["X-Aviary-Model-Version"] == "1"
+        assert r.json()["predictions"][0] == pytest.approx(float(boosters[0].inplace_predict(row[None, :])[0]), abs=1e-6)
+    body = {"id": "req-7", "inputs": [{"name": c, "shape": [3], "datatype": "FP64", "data": rows[:3, k].tolist()} for k, c in enumerate(COLUMNS)]}
+    r = requests.post(f"{server.url}/v2/models/api/infer", json=body, timeout=10)
+    assert r.status_code == 200, r.text
+    answer = r.json()
+    assert answer["model_name"] == "api" and answer["model_version"] == "1" and answer["id"] == "req-7"
+    assert r.headers["X-Aviary-Variant"] == "champion" and r.headers["X-Request-Id"]
+    assert np.allclose(answer["outputs"][0]["data"], boosters[0].inplace_predict(rows[:3]), atol=1e-6)
+    r = requests.post(f"{server.url}/v2/models/api/infer", json={"inputs": []}, timeout=10)
+    assert r.status_code == 400 and "error" in r.json()
+    metrics = requests.get(f"{server.url}/metrics", timeout=10).text
+    assert 'aviary_requests_total{deployment="api",variant="champion"' in metrics and 'endpoint="/v2/models/{name}/infer"' in metrics
+
+
+@pytest.mark.parametrize("mutate, needle", [
+    (lambda s: s["variants"][0].update(weight=90), "weights must sum to 100, got 90"),
+    (lambda s: s["variants"][1].update(model=s["variants"][1]["model"].replace("@challenger", "@ghost")), "variant 'challenger'"),
+    (lambda s: s["variants"][1].update(model=s["variants"][1]["model"].split("@")[0] + "/99"), "variant 'challenger'"),
+    (lambda s: s.update(alerts={"webhook": "http://169.254.169.254/latest/meta-data/"}), "alerts.webhook"),
+    (lambda s: s.update(alerts={"webhook": "http://[::ffff:a9fe:a9fe]/"}), "alerts.webhook"),
+    (lambda s: s.update(name="other"), "name: the spec is named 'other'"),
+    (lambda s: s["variants"][0].update(shadow=True), "a shadow variant takes no traffic share"),
+])
+def test_bad_specs_get_400_and_the_last_good_configuration_keeps_serving(server, registered, mutate, needle):
+    name, _, rng = registered
+    body = spec(name)
+    mutate(body)
+    r = put(server, body)
+    assert r.status_code == 400, r.text
+    assert r.json()["error_code"] == "INVALID_PARAMETER_VALUE" and needle in r.json()["message"], r.text
+    shown = requests.get(f"{server.url}/api/2.0/aviary/deployments/api", timeout=10).json()["deployment"]
+    assert [(v["weight"], v["version"]) for v in shown["variants"]] == [(100, "1"), (0, "2")]
+    r = invoke(server, rng.normal(size=4))
+    assert r.status_code == 200 and r.headers["X-Aviary-Variant"] == "champion"
+
+
+def test_broken_yaml_gets_400(server, registered):
+    r = put(server, "name: api\nvariants: [unclosed")
+    assert r.status_code == 400 and "not valid YAML" in r.json()["message"]
+
+
+def test_weight_change_under_traffic_drops_nothing(server, registered):
+    name, _, rng = registered
+    rows = rng.normal(size=(4000, 4))
+    statuses: list[int] = []
+    variants: list[str] = []
+
+    def traffic():
+        session = requests.Session()
+        for row in rows:
+            r = session.post(f"{server.url}/deployments/api/invocations", json={"instances": [row.tolist()]}, timeout=10)
+            statuses.append(r.status_code)
+            variants.append(r.headers.get("X-Aviary-Variant", ""))
+
+    sender = threading.Thread(target=traffic)
+    sender.start()
+    r = put(server, spec(name, champion=0, challenger=100))
+    sender.join()
+    assert r.status_code == 200, r.text
+    assert statuses == [200] * len(rows)
+    assert variants[-1] == "challenger" and variants[0] == "champion"
+    flips = sum(1 for a, b in zip(variants, variants[1:]) if a != b)
+    assert flips == 1, "every request before the swap went to the champion, every one after to the challenger"
+
+
+def test_spec_survives_restart_and_delete_removes_it(server, registered):
+    _, boosters, rng = registered
+    server.restart()
+    r = None
+    for _ in range(100):
+        r = invoke(server, rng.normal(size=4))
+        if r.status_code == 200:
+            break
+        time.sleep(0.2)
+    assert r.status_code == 200 and r.headers["X-Aviary-Variant"] == "challenger" and r.headers["X-Aviary-Model-Version"] == "2"
+    r = requests.delete(f"{server.url}/api/2.0/aviary/deployments/api", timeout=10)
+    assert r.status_code == 200
+    assert invoke(server, rng.normal(size=4)).status_code == 404
+    assert requests.get(f"{server.url}/api/2.0/aviary/deployments/api", timeout=10).status_code == 404
