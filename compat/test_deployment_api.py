@@ -145,6 +145,41 @@ def test_weight_change_under_traffic_drops_nothing(server, registered):
     assert flips == 1, "every request before the swap went to the champion, every one after to the challenger"
 
 
+def test_web_ui_shows_live_quality_and_monitor_charts(server, registered, tmp_path):
+    import html5lib
+    import pandas as pd
+
+    name, boosters, rng = registered
+    reference = tmp_path / "reference.csv"
+    pd.DataFrame(rng.normal(size=(500, 4)), columns=COLUMNS).to_csv(reference, index=False)
+    body = spec(name, champion=50, challenger=50, prediction_log={"path": "watched.db", "flush_seconds": 0.2},
+                monitor={"every_predictions": 50, "every_seconds": 0.5, "window": 50, "reference": str(reference)})
+    body["name"] = "watched"
+    r = requests.put(f"{server.url}/api/2.0/aviary/deployments/watched", data=json.dumps(body), timeout=120)
+    assert r.status_code == 200, r.text
+    session = requests.Session()
+    feedback = []
+    for row in rng.normal(size=(300, 4)):
+        r = session.post(f"{server.url}/deployments/watched/invocations", json={"instances": [row.tolist()]}, timeout=10)
+        feedback.append({"request_id": r.headers["X-Request-Id"], "truth": float(row[0] - row[3] > 0)})
+    assert requests.post(f"{server.url}/deployments/watched/feedback", json={"feedback": feedback}, timeout=30).status_code == 200
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and len(requests.get(f"{server.url}/deployments/watched/monitors", timeout=10).json()["passes"]) < 3:
+        time.sleep(0.2)
+    time.sleep(1.5)  # a timed pass picks up the feedback
+    listing = requests.get(f"{server.url}/deployments", timeout=10)
+    assert listing.status_code == 200 and 'href="/deployments/watched"' in listing.text
+    page = requests.get(f"{server.url}/deployments/watched", timeout=10)
+    assert page.status_code == 200, page.text
+    html5lib.HTMLParser(strict=True).parse(page.text)
+    quality = requests.get(f"{server.url}/deployments/watched/quality", timeout=10).json()
+    for variant in quality["variants"]:
+        assert f"<td>{variant['variant']}</td><td>{variant['version']}</td><td>{variant['rows']}</td><td>{variant['metrics']['accuracy']:.4f}</td>" in page.text
+    assert 'data-metric="drift share"' in page.text and page.text.count("<svg") >= 2
+    assert requests.get(f"{server.url}/deployments/nope", timeout=10).status_code == 404
+    assert requests.delete(f"{server.url}/api/2.0/aviary/deployments/watched", timeout=10).status_code == 200
+
+
 def test_spec_survives_restart_and_delete_removes_it(server, registered):
     _, boosters, rng = registered
     server.restart()

@@ -67,6 +67,6 @@ public func buildRouter(database: AviaryDatabase, artifacts: LocalArtifactStore,
             atPath: RouterPath(DeploymentAdminController<BasicRequestContext>.path)
         )
     }
-    router.addRoutes(UIController<BasicRequestContext>(service: service, registry: registry, artifacts: artifacts).routes)
+    router.addRoutes(UIController<BasicRequestContext>(service: service, registry: registry, artifacts: artifacts, deployments: deployments?.host).routes)
     return router
 }

@@ -100,4 +100,16 @@ public final class Deployment: Sendable {
         }
         return hash
     }
+
+    /// Live quality of every variant over its newest `window` labelled requests of the version
+    /// it serves now; metrics that are not finite are left out.
+    public func liveQuality(log: PredictionLogWriter, window: Int) throws -> [(variant: WindowMonitor.Variant, rows: Int, metrics: [String: Double])] {
+        let labeled = try log.store.labeled(deployment: spec.name, since: 0)
+        return try servingVersions.map { variant in
+            let rows = labeled.filter { $0.variant == variant.name && $0.modelVersion == variant.version }.suffix(window)
+            var metrics = try WindowMonitor.quality(task: spec.task, Array(rows))
+            let count = metrics.removeValue(forKey: "rows") ?? 0
+            return (variant, Int(count), metrics.filter(\.value.isFinite))
+        }
+    }
 }

@@ -69,14 +69,11 @@ extension DeploymentController {
     func quality(_ request: Request, _ context: Context) throws -> Response {
         let (deployment, log) = try logged(context)
         let window = try Self.positiveInteger(request, "window") ?? deployment.spec.monitor?.liveWindow ?? 1000
-        let labeled = try log.store.labeled(deployment: deployment.spec.name, since: 0)
-        var variants: [[String: Any]] = []
-        for variant in deployment.servingVersions {
-            let rows = labeled.filter { $0.variant == variant.name && $0.modelVersion == variant.version }.suffix(window)
-            var metrics = try WindowMonitor.quality(task: deployment.spec.task, Array(rows))
-            let count = metrics.removeValue(forKey: "rows") ?? 0
-            metrics = metrics.filter(\.value.isFinite)  // JSON has no NaN
-            variants.append(["variant": variant.name, "version": variant.version, "shadow": variant.shadow, "rows": Int(count), "metrics": metrics])
+        let variants = try deployment.liveQuality(log: log, window: window).map { quality -> [String: Any] in
+            [
+                "variant": quality.variant.name, "version": quality.variant.version, "shadow": quality.variant.shadow, "rows": quality.rows,
+                "metrics": quality.metrics,
+            ]
         }
         return try Self.json(["deployment": deployment.spec.name, "task": deployment.spec.task.rawValue, "window": window, "variants": variants])
     }

@@ -6,7 +6,7 @@ import Foundation
 import Hummingbird
 
 /// The server-rendered web UI: experiments and their runs, run pages with metric charts and an
-/// artifact browser, run comparison, and the model registry.
+/// artifact browser, run comparison, the model registry, and deployments with their monitors.
 ///
 /// Every page is a swift-mustache template over values this controller prepares; user strings
 /// reach the HTML only through escaping (`{{…}}` or `HTMLText.escape` in the chart code), and
@@ -15,12 +15,15 @@ public struct UIController<Context: RequestContext>: Sendable {
     let service: TrackingService
     let registry: RegistryService
     let artifacts: LocalArtifactStore
+    /// The deployments this server hosts; nil shows none.
+    let deployments: DeploymentHost?
     let fileIO = FileIO()
 
-    public init(service: TrackingService, registry: RegistryService, artifacts: LocalArtifactStore) {
+    public init(service: TrackingService, registry: RegistryService, artifacts: LocalArtifactStore, deployments: DeploymentHost? = nil) {
         self.service = service
         self.registry = registry
         self.artifacts = artifacts
+        self.deployments = deployments
     }
 
     /// The pages and their static assets, at the server's root.
@@ -46,6 +49,10 @@ public struct UIController<Context: RequestContext>: Sendable {
         }
         routes.get("models/:name/versions/:version") { _, context in
             await Self.html(context) { try await versionPage(name: Self.decodedName(context), version: context.parameters.require("version")) }
+        }
+        routes.get("deployments") { _, context in await Self.html(context) { deploymentsPage() } }
+        routes.get("deployments/:name") { _, context in
+            await Self.html(context) { try deploymentPage(name: context.parameters.require("name")) }
         }
         routes.get("static/aviary.css") { _, _ in UIAssets.response(UIAssets.css, type: "text/css; charset=utf-8") }
         routes.get("static/aviary.js") { _, _ in UIAssets.response(UIAssets.javascript, type: "text/javascript; charset=utf-8") }

@@ -9,7 +9,7 @@ enum UITemplates {
         let templates = [
             ("layout", layout), ("message", message), ("experiments", experiments), ("experiment", experiment),
             ("run", run), ("artifacts", artifacts), ("compare", compare), ("models", models), ("model", model),
-            ("version", version), ("table", table), ("legend", legend),
+            ("version", version), ("table", table), ("legend", legend), ("deployments", deployments), ("deployment", deployment),
         ]
         for (name, text) in templates {
             // The templates are constants: a parse error is a programming error caught by the route tests.
@@ -27,7 +27,7 @@ enum UITemplates {
         <script src="/static/aviary.js" defer></script>
         </head>
         <body><a class="skip" href="#main">Skip to content</a>
-        <header><nav aria-label="Main"><a class="brand" href="/">Aviary</a><a href="/">Experiments</a><a href="/models">Models</a></nav></header>
+        <header><nav aria-label="Main"><a class="brand" href="/">Aviary</a><a href="/">Experiments</a><a href="/models">Models</a><a href="/deployments">Deployments</a></nav></header>
         <main id="main">
         {{{content}}}
         </main></body></html>
