@@ -7,7 +7,7 @@ VENV := .venv
 EVIDENTLY_VENV := .venv-evidently
 BIN_PATH = $(shell $(SWIFT) build --show-bin-path)
 
-.PHONY: test swift-test compat build release bench bench-serve bench-drift bench-ui bench-deployment screenshots chromium prometheus clean-data
+.PHONY: test swift-test compat build release bench bench-serve bench-drift bench-ui bench-deployment bench-monitor screenshots chromium prometheus clean-data
 
 test: swift-test compat
 
@@ -67,6 +67,11 @@ bench-ui: release
 bench-deployment: release
 	.venv-bench/bin/python bench/serve_model.py train --out /tmp/aviary-deployment-bench >/dev/null
 	$(PYTHON) bench/deployment_bench.py --aviary $(shell $(SWIFT) build -c release --show-bin-path)/aviary --work /tmp/aviary-deployment-bench
+
+# One monitor pass over a 100,000-request window (drift of 20 features and live quality), vs Evidently's drift preset.
+bench-monitor: release $(EVIDENTLY_VENV)/.installed
+	rm -rf /tmp/aviary-monitor-bench && .venv-bench/bin/python bench/serve_model.py train --out /tmp/aviary-monitor-bench >/dev/null
+	.venv-bench/bin/python bench/monitor_bench.py --aviary $(shell $(SWIFT) build -c release --show-bin-path)/aviary --work /tmp/aviary-monitor-bench
 
 # The web UI's screenshots in docs/ (ui-*.png), from a demo seeded through the mlflow client.
 screenshots: build $(VENV)/.installed chromium

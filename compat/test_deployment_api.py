@@ -102,6 +102,11 @@ def test_put_serves_on_the_tracking_port_in_both_protocols(server, registered):
     (lambda s: s.update(alerts={"webhook": "http://[::ffff:a9fe:a9fe]/"}), "alerts.webhook"),
     (lambda s: s.update(name="other"), "name: the spec is named 'other'"),
     (lambda s: s["variants"][0].update(shadow=True), "a shadow variant takes no traffic share"),
+    # Through the API a spec may not run programs or write outside the deployments directory.
+    (lambda s: s.update(alerts={"command": ["/bin/sh", "-c", "touch /tmp/pwned"]}), "alerts.command: not accepted through the API"),
+    (lambda s: s.update(prediction_log={"path": "/tmp/elsewhere.db"}), "prediction_log.path: '/tmp/elsewhere.db' must be a plain relative path"),
+    (lambda s: s.update(prediction_log={"path": "../../outside.db"}), "prediction_log.path"),
+    (lambda s: s.update(prediction_log={"path": "log.db"}, monitor={"every_seconds": 5, "reference": "/etc/passwd"}), "monitor.reference"),
 ])
 def test_bad_specs_get_400_and_the_last_good_configuration_keeps_serving(server, registered, mutate, needle):
     name, _, rng = registered
@@ -145,15 +150,17 @@ def test_weight_change_under_traffic_drops_nothing(server, registered):
     assert flips == 1, "every request before the swap went to the champion, every one after to the challenger"
 
 
-def test_web_ui_shows_live_quality_and_monitor_charts(server, registered, tmp_path):
+def test_web_ui_shows_live_quality_and_monitor_charts(server, registered):
     import html5lib
     import pandas as pd
 
     name, boosters, rng = registered
-    reference = tmp_path / "reference.csv"
+    # Through the API, files a spec names live in the server's deployments directory.
+    reference = server.data_dir / "aviary-data" / "deployments" / "watched-reference.csv"
+    reference.parent.mkdir(parents=True, exist_ok=True)
     pd.DataFrame(rng.normal(size=(500, 4)), columns=COLUMNS).to_csv(reference, index=False)
     body = spec(name, champion=50, challenger=50, prediction_log={"path": "watched.db", "flush_seconds": 0.2},
-                monitor={"every_predictions": 50, "every_seconds": 0.5, "window": 50, "reference": str(reference)})
+                monitor={"every_predictions": 50, "every_seconds": 0.5, "window": 50, "reference": reference.name})
     body["name"] = "watched"
     r = requests.put(f"{server.url}/api/2.0/aviary/deployments/watched", data=json.dumps(body), timeout=120)
     assert r.status_code == 200, r.text

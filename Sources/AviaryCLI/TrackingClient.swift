@@ -39,7 +39,10 @@ struct TrackingClient: Sendable {
         let data: Data
         let response: URLResponse
         do {
-            (data, response) = try await URLSession.shared.data(for: request)
+            // Detached: cancelling a URLSession task from a cancelled Swift task can crash
+            // swift-corelibs-foundation ("a task that is not in the registry"), and deployments
+            // cancel their alias refresh loops whenever they are replaced or stopped.
+            (data, response) = try await Task.detached { try await URLSession.shared.data(for: request) }.value
         } catch {
             throw CommandFailure(
                 "Cannot reach the tracking server at \(baseURL.absoluteString) (\(error.localizedDescription)). Start one with `aviary server`, or pass --tracking-uri."

@@ -62,6 +62,7 @@ actor DeploymentSupervisor: DeploymentManaging {
         guard let specDirectory else {
             throw AviaryError.invalid("this server keeps no deployment specs; start it with a data directory")
         }
+        try Self.checkRemote(spec)
         do {
             try await start(spec, directory: specDirectory)
         } catch let failure as CommandFailure {
@@ -75,6 +76,23 @@ actor DeploymentSupervisor: DeploymentManaging {
         await stop(name)
         host.remove(name)
         if let specDirectory { try? FileManager.default.removeItem(at: specDirectory.appendingPathComponent("\(name).yaml")) }
+    }
+
+    /// A spec sent over HTTP may not run programs or touch files outside the deployments
+    /// directory: whoever can reach the API is not necessarily allowed a shell on the server.
+    /// Spec files given on the command line are the operator's and may do both.
+    static func checkRemote(_ spec: DeploymentSpec) throws {
+        if spec.alerts?.command != nil {
+            throw AviaryError.invalid("alerts.command: not accepted through the API (it would run a program on the server); put it in a spec file passed to --deployment")
+        }
+        let paths = [("prediction_log.path", spec.predictionLog?.path), ("monitor.reference", spec.monitor?.reference.flatMap { $0 == "training" ? nil : $0 }),
+                     ("monitor.quality_suite", spec.monitor?.qualitySuite)]
+        for case let (field, path?) in paths {
+            let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+            guard !path.hasPrefix("/"), !path.contains("\\"), !parts.contains(".."), !parts.contains("") else {
+                throw AviaryError.invalid("\(field): '\(path)' must be a plain relative path inside the deployments directory when the spec comes through the API")
+            }
+        }
     }
 
     /// Stops every deployment's background work, writing the last queued log records.

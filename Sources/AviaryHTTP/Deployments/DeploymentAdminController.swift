@@ -44,7 +44,7 @@ public struct DeploymentAdminController<Context: RequestContext>: Sendable {
         }
         routes.put(":name") { request, context in
             let name = try context.parameters.require("name")
-            let body = try await request.body.collect(upTo: Self.maximumSpecSize)
+            let body = try await ServedModel.collectBody(request, upTo: Self.maximumSpecSize)
             let text = String(buffer: body)
             let spec = try DeploymentSpec(yaml: text)
             guard spec.name == name else {

@@ -29,7 +29,7 @@ extension DeploymentController {
 
     func feedback(_ request: Request, _ context: Context) async throws -> Response {
         let (deployment, log) = try logged(context)
-        let body = try await request.body.collect(upTo: 64 << 20)
+        let body = try await ServedModel.collectBody(request, upTo: 64 << 20)
         let json = try body.withUnsafeReadableBytes { try JSONValue.parse($0) }
         guard case .array(let entries)? = json["feedback"], !entries.isEmpty else {
             throw AviaryError.invalid("feedback: required, a non-empty list of {\"request_id\": …, \"truth\": …}")

@@ -10,6 +10,7 @@ import Synchronization
 /// - `aviary_quality_failed_rules{deployment}`
 /// - `aviary_live_quality{deployment,variant,metric}` and `aviary_live_labelled_rows{deployment,variant}`
 /// - `aviary_monitor_violations{deployment}`: thresholds crossed in the latest pass
+/// - `aviary_monitor_pass_seconds{deployment}`: how long the latest pass took
 /// - `aviary_alerts_total{deployment,key}`: alerts raised
 public final class MonitorMetrics: Sendable {
     private let factory: PrometheusMetricsFactory
@@ -39,6 +40,7 @@ public final class MonitorMetrics: Sendable {
             }
         }
         gauge("aviary_monitor_violations").record(Double(pass.violations.count))
+        if let seconds = pass.durationSeconds { gauge("aviary_monitor_pass_seconds").record(seconds) }
     }
 
     /// Counts one raised alert.

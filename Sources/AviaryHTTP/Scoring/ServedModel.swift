@@ -31,10 +31,15 @@ public struct ServedModel: Sendable {
 
     /// The request body, refused with 413 beyond `maximumBodySize`.
     func collectBody(_ request: Request) async throws -> ByteBuffer {
+        try await Self.collectBody(request, upTo: maximumBodySize)
+    }
+
+    /// The request body, refused with 413 beyond `limit` bytes.
+    static func collectBody(_ request: Request, upTo limit: Int) async throws -> ByteBuffer {
         do {
-            return try await request.body.collect(upTo: maximumBodySize)
+            return try await request.body.collect(upTo: limit)
         } catch is NIOTooManyBytesError {
-            throw HTTPError(.contentTooLarge, message: "the request body is larger than \(maximumBodySize) bytes; split the batch into smaller requests")
+            throw HTTPError(.contentTooLarge, message: "the request body is larger than \(limit) bytes; split it into smaller requests")
         }
     }
 

@@ -50,6 +50,14 @@ public struct WindowMonitor: Sendable {
 
     /// Runs every configured check once.
     public func pass(store: any PredictionLogStore, deployment: String, variants: [Variant], now: Int64) throws -> MonitorPass {
+        let start = ContinuousClock.now
+        var pass = try checks(store: store, deployment: deployment, variants: variants, now: now)
+        let elapsed = ContinuousClock.now - start
+        pass.durationSeconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        return pass
+    }
+
+    private func checks(store: any PredictionLogStore, deployment: String, variants: [Variant], now: Int64) throws -> MonitorPass {
         let records = try store.latest(deployment: deployment, count: window)
         var pass = MonitorPass(timestamp: now, windowRows: 0)
         if !records.isEmpty, reference != nil || suite != nil {

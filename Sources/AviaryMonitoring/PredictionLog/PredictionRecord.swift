@@ -93,6 +93,8 @@ public struct MonitorPass: Sendable, Codable, Equatable {
     public var live: [String: [String: Double]]
     /// The thresholds crossed in this pass (empty when all is well).
     public var violations: [Violation]
+    /// How long the pass took, reading the log included.
+    public var durationSeconds: Double?
 
     public init(
         timestamp: Int64, windowRows: Int, driftShare: Double? = nil, driftDetected: Bool? = nil, driftScores: [String: Double]? = nil,

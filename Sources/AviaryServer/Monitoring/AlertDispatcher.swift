@@ -116,7 +116,10 @@ public actor AlertDispatcher {
         for attempt in 1...2 {
             do {
                 try webhook.check()
-                let (_, response) = try await session.data(for: request)
+                // Detached, so stopping the monitor never cancels a URLSession task midway
+                // (which can crash swift-corelibs-foundation).
+                let session = session
+                let (_, response) = try await Task.detached { try await session.data(for: request) }.value
                 let status = (response as? HTTPURLResponse)?.statusCode ?? 0
                 if (200..<300).contains(status) { return }
                 logger.error("webhook answered \(status)", metadata: ["deployment": "\(deployment)", "key": "\(key)", "url": "\(webhook)"])
