@@ -35,6 +35,11 @@ struct RawStatement {
         sqlite3_bind_double(handle, index, value)
     }
 
+    /// Binds numbers as a blob of native-endian float64 (copied by SQLite).
+    func bind(_ index: Int32, _ values: [Double]) {
+        _ = values.withUnsafeBytes { sqlite3_bind_blob(handle, index, $0.baseAddress, Int32($0.count), sqliteTransient) }
+    }
+
     /// Runs the statement to completion and resets it for the next row.
     func step() throws {
         let code = sqlite3_step(handle)

@@ -49,6 +49,31 @@ public struct SQLitePredictionLog: PredictionLogStore {
                     CREATE INDEX monitor_passes_by_time ON monitor_passes(deployment, timestamp);
                     """)
             }
+            // Inputs and outputs as float64 blobs instead of JSON text: writing them costs a copy,
+            // not a number formatter per value. Logs from before are kept in predictions_v1.
+            migrator.registerMigration("v3-binary-rows") { db in
+                try db.execute(sql: """
+                    ALTER TABLE predictions RENAME TO predictions_v1;
+                    DROP INDEX predictions_by_time;
+                    DROP INDEX predictions_by_request;
+                    CREATE TABLE predictions (
+                        request_id TEXT NOT NULL,
+                        deployment TEXT NOT NULL,
+                        variant TEXT NOT NULL,
+                        model_version TEXT NOT NULL,
+                        shadow INTEGER NOT NULL,
+                        timestamp INTEGER NOT NULL,
+                        latency_us INTEGER NOT NULL,
+                        columns TEXT NOT NULL,
+                        features BLOB NOT NULL,
+                        outputs BLOB NOT NULL,
+                        output_width INTEGER NOT NULL,
+                        float32 INTEGER NOT NULL
+                    );
+                    CREATE INDEX predictions_by_time ON predictions(deployment, timestamp);
+                    CREATE INDEX predictions_by_request ON predictions(request_id);
+                    """)
+            }
             try migrator.migrate(pool)
         } catch {
             throw AviaryError(.invalidState, "Cannot open the prediction log '\(path)': \((error as? DatabaseError)?.message ?? "\(error)")")
@@ -58,8 +83,9 @@ public struct SQLitePredictionLog: PredictionLogStore {
     public func append(_ records: [PredictionRecord]) throws {
         try pool.write { db in
             let insert = try RawStatement(db, sql: """
-                INSERT INTO predictions (request_id, deployment, variant, model_version, shadow, timestamp, latency_us, inputs, outputs)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO predictions (request_id, deployment, variant, model_version, shadow, timestamp, latency_us, columns, features, outputs,
+                                         output_width, float32)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
             for record in records {
                 insert.bind(1, record.requestID)
@@ -69,19 +95,33 @@ public struct SQLitePredictionLog: PredictionLogStore {
                 insert.bind(5, Int64(record.shadow ? 1 : 0))
                 insert.bind(6, record.timestamp)
                 insert.bind(7, record.latencyMicroseconds)
-                insert.bind(8, record.inputs)
-                insert.bind(9, record.outputs)
+                insert.bind(8, record.columns)
+                insert.bind(9, record.features)
+                insert.bind(10, record.outputs)
+                insert.bind(11, Int64(record.outputWidth))
+                insert.bind(12, Int64(record.float32 ? 1 : 0))
                 try insert.step()
             }
         }
     }
 
-    /// A record from a row of `request_id, variant, model_version, shadow, timestamp, latency_us, inputs, outputs`.
+    /// The columns `record(_:deployment:)` reads, in order.
+    static let recordColumns = "request_id, variant, model_version, shadow, timestamp, latency_us, columns, features, outputs, output_width, float32"
+
+    /// A record from a row of `recordColumns`.
     static func record(_ row: Row, deployment: String) -> PredictionRecord {
         PredictionRecord(
             requestID: row[0], deployment: deployment, variant: row[1], modelVersion: row[2], shadow: row[3], timestamp: row[4],
-            latencyMicroseconds: row[5], inputs: row[6], outputs: row[7]
+            latencyMicroseconds: row[5], columns: row[6], features: doubles(row[7]), outputs: doubles(row[8]), outputWidth: row[9], float32: row[10]
         )
+    }
+
+    /// A float64 blob back as numbers.
+    static func doubles(_ blob: Data) -> [Double] {
+        // Copied, not rebound: SQLite's buffer need not be aligned for Double.
+        [Double](unsafeUninitializedCapacity: blob.count / 8) { buffer, count in
+            count = blob.copyBytes(to: buffer) / 8
+        }
     }
 
     public func deleteOlder(than cutoff: Int64) throws -> Int {
@@ -96,7 +136,7 @@ public struct SQLitePredictionLog: PredictionLogStore {
     public func records(deployment: String, since: Int64) throws -> [PredictionRecord] {
         try pool.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT request_id, variant, model_version, shadow, timestamp, latency_us, inputs, outputs FROM predictions
+                SELECT \(Self.recordColumns) FROM predictions
                 WHERE deployment = ? AND timestamp >= ? ORDER BY timestamp, rowid
                 """, arguments: [deployment, since]).map { Self.record($0, deployment: deployment) }
         }
@@ -105,7 +145,7 @@ public struct SQLitePredictionLog: PredictionLogStore {
     public func latest(deployment: String, count: Int) throws -> [PredictionRecord] {
         try pool.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT request_id, variant, model_version, shadow, timestamp, latency_us, inputs, outputs FROM predictions
+                SELECT \(Self.recordColumns) FROM predictions
                 WHERE deployment = ? AND shadow = 0 ORDER BY timestamp DESC, rowid DESC LIMIT ?
                 """, arguments: [deployment, count]).reversed().map { Self.record($0, deployment: deployment) }
         }
@@ -113,16 +153,17 @@ public struct SQLitePredictionLog: PredictionLogStore {
 
     public func recordFeedback(_ feedback: [Feedback], deployment: String, timestamp: Int64) throws {
         try pool.write { db in
-            let lookup = try db.makeStatement(sql: "SELECT outputs FROM predictions WHERE request_id = ? AND deployment = ? AND shadow = 0")
+            let lookup = try db.makeStatement(
+                sql: "SELECT length(outputs) / 8 / output_width FROM predictions WHERE request_id = ? AND deployment = ? AND shadow = 0"
+            )
             var unknown: [String] = []
             for (k, item) in feedback.enumerated() {
-                guard let outputs = try String.fetchOne(lookup, arguments: [item.requestID, deployment]) else {
+                guard let rows = try Int.fetchOne(lookup, arguments: [item.requestID, deployment]) else {
                     unknown.append(item.requestID)
                     continue
                 }
-                let (values, width) = try LoggedValues.outputs(outputs)
-                guard values.count / width == item.truth.count else {
-                    throw AviaryError.invalid("feedback[\(k)].truth: request '\(item.requestID)' scored \(values.count / width) row(s), got \(item.truth.count) truth value(s)")
+                guard rows == item.truth.count else {
+                    throw AviaryError.invalid("feedback[\(k)].truth: request '\(item.requestID)' scored \(rows) row(s), got \(item.truth.count) truth value(s)")
                 }
             }
             guard unknown.isEmpty else {
@@ -145,13 +186,13 @@ public struct SQLitePredictionLog: PredictionLogStore {
     public func labeled(deployment: String, since: Int64) throws -> [LabeledPrediction] {
         try pool.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT p.variant, p.model_version, p.shadow, p.timestamp, p.outputs, f.truth
+                SELECT p.variant, p.model_version, p.shadow, p.timestamp, p.outputs, p.output_width, f.truth
                 FROM feedback f JOIN predictions p ON p.request_id = f.request_id AND p.deployment = f.deployment
                 WHERE f.deployment = ? AND p.timestamp >= ? ORDER BY p.timestamp, p.rowid
                 """, arguments: [deployment, since]).map { row in
                 LabeledPrediction(
-                    variant: row[0], modelVersion: row[1], shadow: row[2], timestamp: row[3], outputs: row[4],
-                    truth: LoggedValues.numbers((row[5] as String)[...])
+                    variant: row[0], modelVersion: row[1], shadow: row[2], timestamp: row[3], outputs: Self.doubles(row[4]), outputWidth: row[5],
+                    truth: LoggedValues.numbers((row[6] as String)[...])
                 )
             }
         }

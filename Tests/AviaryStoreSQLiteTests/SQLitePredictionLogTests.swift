@@ -11,7 +11,7 @@ struct SQLitePredictionLogTests {
     static func record(_ k: Int, at timestamp: Int64) -> PredictionRecord {
         PredictionRecord(
             requestID: "r\(k)", deployment: "churn", variant: k % 2 == 0 ? "champion" : "shadow", modelVersion: "1", shadow: k % 2 == 1,
-            timestamp: timestamp, latencyMicroseconds: 120, inputs: #"{"columns":["a"],"data":[[\#(k)]]}"#, outputs: "[0.5]"
+            timestamp: timestamp, latencyMicroseconds: 120, columns: #"["a"]"#, features: [Double(k)], outputs: [0.5], outputWidth: 1, float32: true
         )
     }
 
@@ -54,7 +54,7 @@ struct SQLitePredictionLogFeedbackTests {
         #expect(try log.labeled(deployment: "churn", since: 0).isEmpty, "nothing from a refused call was kept")
         try log.recordFeedback([Feedback(requestID: "r0", truth: [1]), Feedback(requestID: "r4", truth: [0])], deployment: "churn", timestamp: 5)
         let labeled = try log.labeled(deployment: "churn", since: 0)
-        #expect(labeled.map(\.truth) == [[1], [0]] && labeled.map(\.timestamp) == [1_000, 1_004] && labeled.allSatisfy { $0.outputs == "[0.5]" })
+        #expect(labeled.map(\.truth) == [[1], [0]] && labeled.map(\.timestamp) == [1_000, 1_004] && labeled.allSatisfy { $0.outputs == [0.5] && $0.outputWidth == 1 })
         #expect(try log.latest(deployment: "churn", count: 2).map(\.requestID) == ["r6", "r8"])
 
         let pass = MonitorPass(timestamp: 7, windowRows: 5, driftShare: 0.5, driftDetected: true, driftScores: ["a": .nan],

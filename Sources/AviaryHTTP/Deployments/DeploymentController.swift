@@ -47,8 +47,10 @@ public struct DeploymentController<Context: RequestContext>: Sendable {
             try log.flush()
             var csv = "request_id,variant,model_version,shadow,timestamp,latency_us,inputs,outputs\n"
             for record in try log.store.records(deployment: deployment.spec.name, since: since) {
+                let inputs = PredictionEncoding.features(record.features, columns: record.columns, featureCount: record.features.count / max(record.rowCount, 1))
+                let outputs = PredictionEncoding.nestedList(record.outputs, width: record.outputWidth, float32: record.float32)
                 let fields = [record.requestID, record.variant, record.modelVersion, record.shadow ? "true" : "false", "\(record.timestamp)",
-                              "\(record.latencyMicroseconds)", record.inputs, record.outputs]
+                              "\(record.latencyMicroseconds)", inputs, outputs]
                 csv += fields.map(Self.csvField).joined(separator: ",") + "\n"
             }
             return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: csv)))
@@ -147,8 +149,8 @@ public struct DeploymentController<Context: RequestContext>: Sendable {
             deployment.log?.record(PredictionRecord(
                 requestID: requestID, deployment: deployment.spec.name, variant: variant.name, modelVersion: model.version ?? "",
                 shadow: variant.shadow, timestamp: Int64(Date().timeIntervalSince1970 * 1000), latencyMicroseconds: Int64(elapsed / 1000),
-                inputs: PredictionEncoding.features(batch, columns: model.columnsJSON),
-                outputs: PredictionEncoding.nestedList(predictions)
+                columns: model.columnsJSON, features: batch.rowMajor, outputs: predictions.values, outputWidth: predictions.width,
+                float32: predictions.precision == .float32
             ))
             return (predictions, callerID)
         } catch {

@@ -31,6 +31,14 @@ public struct FeatureBatch: Sendable, Equatable {
     /// Number of features (columns).
     public var featureCount: Int { columns.count }
 
+    /// The values row by row: `rowMajor[i * featureCount + j]` is feature `j` of row `i`.
+    public var rowMajor: [Double] {
+        [Double](unsafeUninitializedCapacity: rowCount * featureCount) { buffer, count in
+            gatherRows(0..<rowCount, into: buffer) { $0 }
+            count = rowCount * featureCount
+        }
+    }
+
     /// Copies rows `range` into `buffer` row-major (`buffer[(i - range.lowerBound) * featureCount + j]`),
     /// converting each value with `convert`: the layout the tree walkers read one row at a time.
     func gatherRows<T>(_ range: Range<Int>, into buffer: UnsafeMutableBufferPointer<T>, _ convert: (Double) -> T) {

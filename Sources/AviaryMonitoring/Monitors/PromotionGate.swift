@@ -63,16 +63,15 @@ public enum PromotionGate {
             throw AviaryError.invalid("gate.metric: '\(metric)' cannot be tested for \(task.rawValue); use \(testableMetrics(task).joined(separator: ", "))")
         }
         let start = [champion.labeled.first?.timestamp, challenger.labeled.first?.timestamp].compactMap { $0 }.max()
-        func rows(_ labeled: [LabeledPrediction]) throws -> [Double] {
+        func rows(_ labeled: [LabeledPrediction]) -> [Double] {
             var values: [Double] = []
             for prediction in labeled where prediction.timestamp >= (start ?? 0) {
-                let (outputs, width) = try LoggedValues.outputs(prediction.outputs)
-                values += LiveQuality.perRow(metric, task: task, outputs: outputs, width: width, truth: prediction.truth) ?? []
+                values += LiveQuality.perRow(metric, task: task, outputs: prediction.outputs, width: prediction.outputWidth, truth: prediction.truth) ?? []
             }
             return values
         }
-        let a = try rows(champion.labeled)
-        let b = try rows(challenger.labeled)
+        let a = rows(champion.labeled)
+        let b = rows(challenger.labeled)
         func side(_ name: String, _ version: String, _ values: [Double]) -> Side {
             var value = values.isEmpty ? nil : LiveQuality.mean(values)
             if metric == "rmse" { value = value.map { $0.squareRoot() } }

@@ -120,7 +120,7 @@ public struct WindowMonitor: Sendable {
         var truth: [Double] = []
         var width = 0
         for prediction in labeled {
-            let (values, rowWidth) = try LoggedValues.outputs(prediction.outputs)
+            let (values, rowWidth) = (prediction.outputs, prediction.outputWidth)
             guard width == 0 || rowWidth == width else {
                 throw AviaryError.invalid("live quality: outputs of \(rowWidth) and \(width) numbers per row in one window")
             }

@@ -1,4 +1,7 @@
 /// One scored request as the prediction log keeps it: who answered, with what, how fast.
+///
+/// Inputs and outputs are kept as numbers, not text: the request path only copies them, and
+/// the log stores them as binary float64, so logging costs little next to scoring.
 public struct PredictionRecord: Sendable, Equatable {
     /// The id returned to the caller in `X-Request-Id`; feedback refers to it.
     public var requestID: String
@@ -10,14 +13,19 @@ public struct PredictionRecord: Sendable, Equatable {
     /// Milliseconds since 1970.
     public var timestamp: Int64
     public var latencyMicroseconds: Int64
-    /// The feature rows as JSON: `{"columns": [...], "data": [[...], ...]}`.
-    public var inputs: String
-    /// The predictions as returned: a JSON array.
-    public var outputs: String
+    /// The input column names as a JSON array (one string shared by every record of a model).
+    public var columns: String
+    /// The feature rows, row-major; `NaN` marks a missing value.
+    public var features: [Double]
+    /// The predictions as returned, row-major, `outputWidth` per row.
+    public var outputs: [Double]
+    public var outputWidth: Int
+    /// Outputs computed in float32 (XGBoost) are written back as `Float`, as the answer was.
+    public var float32: Bool
 
     public init(
         requestID: String, deployment: String, variant: String, modelVersion: String, shadow: Bool, timestamp: Int64,
-        latencyMicroseconds: Int64, inputs: String, outputs: String
+        latencyMicroseconds: Int64, columns: String, features: [Double], outputs: [Double], outputWidth: Int, float32: Bool
     ) {
         self.requestID = requestID
         self.deployment = deployment
@@ -26,9 +34,15 @@ public struct PredictionRecord: Sendable, Equatable {
         self.shadow = shadow
         self.timestamp = timestamp
         self.latencyMicroseconds = latencyMicroseconds
-        self.inputs = inputs
+        self.columns = columns
+        self.features = features
         self.outputs = outputs
+        self.outputWidth = outputWidth
+        self.float32 = float32
     }
+
+    /// Rows the request scored.
+    public var rowCount: Int { outputWidth == 0 ? 0 : outputs.count / outputWidth }
 }
 
 /// Ground truth for one logged request: one value per row it scored.
@@ -49,17 +63,19 @@ public struct LabeledPrediction: Sendable, Equatable {
     public var shadow: Bool
     /// When the prediction was made, milliseconds since 1970.
     public var timestamp: Int64
-    /// The predictions as returned (a JSON array).
-    public var outputs: String
+    /// The predictions as returned, row-major, `outputWidth` per row.
+    public var outputs: [Double]
+    public var outputWidth: Int
     /// One value per row.
     public var truth: [Double]
 
-    public init(variant: String, modelVersion: String, shadow: Bool, timestamp: Int64, outputs: String, truth: [Double]) {
+    public init(variant: String, modelVersion: String, shadow: Bool, timestamp: Int64, outputs: [Double], outputWidth: Int, truth: [Double]) {
         self.variant = variant
         self.modelVersion = modelVersion
         self.shadow = shadow
         self.timestamp = timestamp
         self.outputs = outputs
+        self.outputWidth = outputWidth
         self.truth = truth
     }
 }
