@@ -18,8 +18,6 @@ public struct DeploymentController<Context: RequestContext>: Sendable {
         self.host = host
     }
 
-    static var endpoint: String { "/deployments/{name}/invocations" }
-    static var inferEndpoint: String { "/v2/models/{name}/infer" }
 
     /// The deployment the route's `name` parameter names.
     func deployment(_ context: Context) throws -> Deployment {
@@ -35,11 +33,11 @@ public struct DeploymentController<Context: RequestContext>: Sendable {
     public var routes: RouteCollection<Context> {
         let routes = RouteCollection(context: Context.self)
         routes.post("deployments/:name/invocations") { request, context in
-            try await invoke(request, context, wire: .mlflow(contentType: request.headers[.contentType]))
+            try await DeploymentScoring.invoke(request, deployment(context), wire: .mlflow(contentType: request.headers[.contentType]))
         }
         // The Open Inference Protocol with the deployment's name as the model name.
         routes.post("v2/models/:name/infer") { request, context in
-            try await InferenceController<Context>.answer { try await invoke(request, context, wire: .openInference) }
+            try await InferenceController<Context>.answer { try await DeploymentScoring.invoke(request, deployment(context), wire: .openInference) }
         }
         routes.get("deployments/:name/predictions") { request, context in
             let (deployment, log) = try logged(context)
@@ -62,102 +60,10 @@ public struct DeploymentController<Context: RequestContext>: Sendable {
         return routes
     }
 
-    /// The request formats a deployment answers in.
-    enum Wire: Sendable {
-        /// MLflow's scoring protocol: JSON or CSV by content type.
-        case mlflow(contentType: String?)
-        /// The Open Inference Protocol's `infer` request.
-        case openInference
-
-        var endpoint: String {
-            switch self {
-            case .mlflow: DeploymentController.endpoint
-            case .openInference: DeploymentController.inferEndpoint
-            }
-        }
-    }
-
-    /// Scores a request with the variant it is assigned to, starts the shadows, and answers
-    /// with the variant, version and request id in headers.
-    func invoke(_ request: Request, _ context: Context, wire: Wire) async throws -> Response {
-        let deployment = try deployment(context)
-        let variant = deployment.assign(key: deployment.stickyHeader.flatMap { request.headers[$0] })
-        let model = deployment.model(for: variant.name)
-        let body: ByteBuffer
-        do {
-            body = try await model.collectBody(request)
-        } catch {
-            model.metrics.record(endpoint: wire.endpoint, code: (error as? HTTPError)?.status.code ?? 400, nanoseconds: 0)
-            throw error
-        }
-        let requestID = deployment.nextRequestID()
-        let (predictions, callerID) = try Self.score(deployment, variant, model, body, wire: wire, requestID: requestID)
-        for shadow in deployment.shadows {
-            let shadowModel = deployment.model(for: shadow.name)
-            Task.detached(priority: .utility) {
-                _ = try? Self.score(deployment, shadow, shadowModel, body, wire: wire, requestID: requestID)
-            }
-        }
-        deployment.answered.wrappingAdd(1, ordering: .relaxed)
-        var response: Response
-        switch wire {
-        case .mlflow:
-            response = ServedModel.json("{\"predictions\":\(PredictionEncoding.nestedList(predictions))}")
-        case .openInference:
-            response = InferenceController<Context>.inferResponse(predictions, name: deployment.spec.name, version: model.version, requestID: callerID)
-        }
-        response.headers[DeploymentHeaders.variant] = variant.name
-        response.headers[DeploymentHeaders.version] = model.version ?? ""
-        response.headers[DeploymentHeaders.requestID] = requestID
-        return response
-    }
-
     /// A CSV field, quoted when it holds a separator, a quote or a line break (RFC 4180).
     static func csvField(_ text: String) -> String {
         guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
         return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
-
-    /// Scores `body` with a variant's model, counting the request (with the status an error gets)
-    /// and its latency, and logging it. Not generic on purpose: on this path a generic call
-    /// re-instantiated type metadata on every request, a few percent of the time per request.
-    static func score(
-        _ deployment: Deployment, _ variant: DeploymentSpec.Variant, _ model: ServedModel, _ body: ByteBuffer, wire: Wire,
-        requestID: String
-    ) throws -> (Predictions, callerID: String?) {
-        let start = DispatchTime.now().uptimeNanoseconds
-        model.metrics.inFlight.increment()
-        defer { model.metrics.inFlight.decrement() }
-        do {
-            let batch: FeatureBatch
-            var callerID: String?
-            switch wire {
-            case .mlflow(let contentType):
-                batch = try model.decode(body, contentType: contentType)
-            case .openInference:
-                let json = try body.withUnsafeReadableBytes { try JSONValue.parse($0) }
-                let inference = try InferenceRequest(json, schema: model.package.inputSchema)
-                batch = inference.batch
-                callerID = inference.id
-            }
-            let predictions = model.predict(batch)
-            let elapsed = DispatchTime.now().uptimeNanoseconds - start
-            model.metrics.record(endpoint: wire.endpoint, code: 200, nanoseconds: elapsed)
-            if predictions.width == 1 {
-                for value in predictions.values where value.isFinite { model.metrics.predictions.record(value) }
-            }
-            deployment.log?.record(PredictionRecord(
-                requestID: requestID, deployment: deployment.spec.name, variant: variant.name, modelVersion: model.version ?? "",
-                shadow: variant.shadow, timestamp: Int64(Date().timeIntervalSince1970 * 1000), latencyMicroseconds: Int64(elapsed / 1000),
-                columns: model.columnsJSON, features: batch.rowMajor, outputs: predictions.values, outputWidth: predictions.width,
-                float32: predictions.precision == .float32
-            ))
-            return (predictions, callerID)
-        } catch {
-            let code = (error as? AviaryError)?.code.httpStatus ?? (error as? HTTPError)?.status.code ?? 500
-            model.metrics.record(endpoint: wire.endpoint, code: code, nanoseconds: DispatchTime.now().uptimeNanoseconds - start)
-            throw error
-        }
     }
 }
 

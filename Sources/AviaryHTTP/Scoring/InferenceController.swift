@@ -39,7 +39,7 @@ public struct InferenceController<Context: RequestContext>: Sendable {
                 let json = try body.withUnsafeReadableBytes { try JSONValue.parse($0) }
                 let inference = try InferenceRequest(json, schema: model.package.inputSchema)
                 let predictions = model.predict(inference.batch)
-                return Self.inferResponse(predictions, name: model.name, version: model.version, requestID: inference.id)
+                return OpenInference.response(predictions, name: model.name, version: model.version, requestID: inference.id)
             }
         }
         return routes
@@ -70,18 +70,6 @@ public struct InferenceController<Context: RequestContext>: Sendable {
         predictor is LightGBMModel ? "FP64" : "FP32"
     }
 
-    /// An `infer` reply for `predictions` made by model `name` (its `version`), echoing the request's `id`.
-    static func inferResponse(_ predictions: Predictions, name: String, version: String?, requestID: String?) -> Response {
-        let shape = predictions.width == 1 ? "[\(predictions.rowCount)]" : "[\(predictions.rowCount),\(predictions.width)]"
-        let type = predictions.precision == .float32 ? "FP32" : "FP64"
-        var text = #"{"model_name":"# + Self.quoted(name)
-        if let version { text += #","model_version":"# + Self.quoted(version) }
-        if let requestID { text += #","id":"# + Self.quoted(requestID) }
-        text += #","outputs":[{"name":"predictions","shape":\#(shape),"datatype":"\#(type)","data":"#
-        text += PredictionEncoding.flatList(predictions) + "}]}"
-        return ServedModel.json(text)
-    }
-
     /// Runs `body`, turning failures into the protocol's `{"error": "…"}` replies.
     static func answer(_ body: () async throws -> Response) async throws -> Response {
         do {
@@ -94,15 +82,33 @@ public struct InferenceController<Context: RequestContext>: Sendable {
     }
 
     private static func errorResponse(_ message: String, status: HTTPResponse.Status) -> Response {
-        ServedModel.json(#"{"error":"# + quoted(message) + "}", status: status)
+        ServedModel.json(#"{"error":"# + OpenInference.quoted(message) + "}", status: status)
     }
 
-    static func quoted(_ text: String) -> String {
-        let data = (try? JSONSerialization.data(withJSONObject: [text])) ?? Data("[\"\"]".utf8)
-        return String(decoding: data.dropFirst().dropLast(), as: UTF8.self)
-    }
 
     static func encode(_ object: [String: Any]) throws -> Response {
         ServedModel.json(String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self))
+    }
+}
+
+/// Open Inference Protocol replies, outside the generic controller so deployments build them
+/// without run-time generic metadata lookups.
+enum OpenInference {
+    /// An `infer` reply for `predictions` made by model `name` (its `version`), echoing the request's `id`.
+    static func response(_ predictions: Predictions, name: String, version: String?, requestID: String?) -> Response {
+        let shape = predictions.width == 1 ? "[\(predictions.rowCount)]" : "[\(predictions.rowCount),\(predictions.width)]"
+        let type = predictions.precision == .float32 ? "FP32" : "FP64"
+        var text = #"{"model_name":"# + quoted(name)
+        if let version { text += #","model_version":"# + quoted(version) }
+        if let requestID { text += #","id":"# + quoted(requestID) }
+        text += #","outputs":[{"name":"predictions","shape":\#(shape),"datatype":"\#(type)","data":"#
+        text += PredictionEncoding.flatList(predictions) + "}]}"
+        return ServedModel.json(text)
+    }
+
+    /// `text` as a JSON string literal.
+    static func quoted(_ text: String) -> String {
+        let data = (try? JSONSerialization.data(withJSONObject: [text])) ?? Data("[\"\"]".utf8)
+        return String(decoding: data.dropFirst().dropLast(), as: UTF8.self)
     }
 }

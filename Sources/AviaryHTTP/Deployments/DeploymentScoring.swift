@@ -1,0 +1,103 @@
+import AviaryCore
+import AviaryModels
+import AviaryMonitoring
+import Dispatch
+import Foundation
+import Hummingbird
+
+/// The request path of a deployment: assign a variant, score, start the shadows, log, answer.
+///
+/// Kept out of the generic `DeploymentController<Context>` on purpose: types and functions
+/// nested in a generic type have their metadata looked up at run time on every request, which
+/// cost a few percent of the time per request on this path.
+enum DeploymentScoring {
+    /// The request formats a deployment answers in.
+    enum Wire: Sendable {
+        /// MLflow's scoring protocol: JSON or CSV by content type.
+        case mlflow(contentType: String?)
+        /// The Open Inference Protocol's `infer` request.
+        case openInference
+
+        var endpoint: String {
+            switch self {
+            case .mlflow: "/deployments/{name}/invocations"
+            case .openInference: "/v2/models/{name}/infer"
+            }
+        }
+    }
+
+    /// Scores a request with the variant it is assigned to, starts the shadows, and answers
+    /// with the variant, version and request id in headers.
+    static func invoke(_ request: Request, _ deployment: Deployment, wire: Wire) async throws -> Response {
+        let variant = deployment.assign(key: deployment.stickyHeader.flatMap { request.headers[$0] })
+        let model = deployment.model(for: variant.name)
+        let body: ByteBuffer
+        do {
+            body = try await model.collectBody(request)
+        } catch {
+            model.metrics.record(endpoint: wire.endpoint, code: (error as? HTTPError)?.status.code ?? 400, nanoseconds: 0)
+            throw error
+        }
+        let requestID = deployment.nextRequestID()
+        let (predictions, callerID) = try score(deployment, variant, model, body, wire: wire, requestID: requestID)
+        for shadow in deployment.shadows {
+            let shadowModel = deployment.model(for: shadow.name)
+            Task.detached(priority: .utility) {
+                _ = try? Self.score(deployment, shadow, shadowModel, body, wire: wire, requestID: requestID)
+            }
+        }
+        deployment.answered.wrappingAdd(1, ordering: .relaxed)
+        var response: Response
+        switch wire {
+        case .mlflow:
+            response = ServedModel.json("{\"predictions\":\(PredictionEncoding.nestedList(predictions))}")
+        case .openInference:
+            response = OpenInference.response(predictions, name: deployment.spec.name, version: model.version, requestID: callerID)
+        }
+        response.headers[DeploymentHeaders.variant] = variant.name
+        response.headers[DeploymentHeaders.version] = model.version ?? ""
+        response.headers[DeploymentHeaders.requestID] = requestID
+        return response
+    }
+
+    /// Scores `body` with a variant's model, counting the request (with the status an error gets)
+    /// and its latency, and logging it.
+    static func score(
+        _ deployment: Deployment, _ variant: DeploymentSpec.Variant, _ model: ServedModel, _ body: ByteBuffer, wire: Wire,
+        requestID: String
+    ) throws -> (Predictions, callerID: String?) {
+        let start = DispatchTime.now().uptimeNanoseconds
+        model.metrics.inFlight.increment()
+        defer { model.metrics.inFlight.decrement() }
+        do {
+            let batch: FeatureBatch
+            var callerID: String?
+            switch wire {
+            case .mlflow(let contentType):
+                batch = try model.decode(body, contentType: contentType)
+            case .openInference:
+                let json = try body.withUnsafeReadableBytes { try JSONValue.parse($0) }
+                let inference = try InferenceRequest(json, schema: model.package.inputSchema)
+                batch = inference.batch
+                callerID = inference.id
+            }
+            let predictions = model.predict(batch)
+            let elapsed = DispatchTime.now().uptimeNanoseconds - start
+            model.metrics.record(endpoint: wire.endpoint, code: 200, nanoseconds: elapsed)
+            if predictions.width == 1 {
+                for value in predictions.values where value.isFinite { model.metrics.predictions.record(value) }
+            }
+            deployment.log?.record(PredictionRecord(
+                requestID: requestID, deployment: deployment.spec.name, variant: variant.name, modelVersion: model.version ?? "",
+                shadow: variant.shadow, timestamp: Int64(Date().timeIntervalSince1970 * 1000), latencyMicroseconds: Int64(elapsed / 1000),
+                columns: model.columnsJSON, features: batch.rowMajor, outputs: predictions.values, outputWidth: predictions.width,
+                float32: predictions.precision == .float32
+            ))
+            return (predictions, callerID)
+        } catch {
+            let code = (error as? AviaryError)?.code.httpStatus ?? (error as? HTTPError)?.status.code ?? 500
+            model.metrics.record(endpoint: wire.endpoint, code: code, nanoseconds: DispatchTime.now().uptimeNanoseconds - start)
+            throw error
+        }
+    }
+}
