@@ -108,19 +108,24 @@ public struct SQLitePredictionLog: PredictionLogStore {
     /// The columns `record(_:deployment:)` reads, in order.
     static let recordColumns = "request_id, variant, model_version, shadow, timestamp, latency_us, columns, features, outputs, output_width, float32"
 
-    /// A record from a row of `recordColumns`.
-    static func record(_ row: Row, deployment: String) -> PredictionRecord {
+    /// A record from a row of `recordColumns` (read from a cursor: values are decoded straight
+    /// from the statement, not boxed first).
+    static func record(_ row: Row, deployment: String) throws -> PredictionRecord {
         PredictionRecord(
             requestID: row[0], deployment: deployment, variant: row[1], modelVersion: row[2], shadow: row[3], timestamp: row[4],
-            latencyMicroseconds: row[5], columns: row[6], features: doubles(row[7]), outputs: doubles(row[8]), outputWidth: row[9], float32: row[10]
+            latencyMicroseconds: row[5], columns: row[6], features: try doubles(row, 7), outputs: try doubles(row, 8), outputWidth: row[9],
+            float32: row[10]
         )
     }
 
-    /// A float64 blob back as numbers.
-    static func doubles(_ blob: Data) -> [Double] {
-        // Copied, not rebound: SQLite's buffer need not be aligned for Double.
-        [Double](unsafeUninitializedCapacity: blob.count / 8) { buffer, count in
-            count = blob.copyBytes(to: buffer) / 8
+    /// A float64 blob column back as numbers, copied straight from SQLite's buffer (which need
+    /// not be aligned for Double, so it is copied, not rebound).
+    static func doubles(_ row: Row, _ index: Int) throws -> [Double] {
+        try row.withUnsafeData(atIndex: index) { blob in
+            guard let blob else { return [] }
+            return [Double](unsafeUninitializedCapacity: blob.count / 8) { buffer, count in
+                count = blob.copyBytes(to: buffer) / 8
+            }
         }
     }
 
@@ -135,19 +140,19 @@ public struct SQLitePredictionLog: PredictionLogStore {
 
     public func records(deployment: String, since: Int64) throws -> [PredictionRecord] {
         try pool.read { db in
-            try Row.fetchAll(db, sql: """
+            try Array(Row.fetchCursor(db, sql: """
                 SELECT \(Self.recordColumns) FROM predictions
                 WHERE deployment = ? AND timestamp >= ? ORDER BY timestamp, rowid
-                """, arguments: [deployment, since]).map { Self.record($0, deployment: deployment) }
+                """, arguments: [deployment, since]).map { try Self.record($0, deployment: deployment) })
         }
     }
 
     public func latest(deployment: String, count: Int) throws -> [PredictionRecord] {
         try pool.read { db in
-            try Row.fetchAll(db, sql: """
+            try Array(Row.fetchCursor(db, sql: """
                 SELECT \(Self.recordColumns) FROM predictions
                 WHERE deployment = ? AND shadow = 0 ORDER BY timestamp DESC, rowid DESC LIMIT ?
-                """, arguments: [deployment, count]).reversed().map { Self.record($0, deployment: deployment) }
+                """, arguments: [deployment, count]).map { try Self.record($0, deployment: deployment) }).reversed()
         }
     }
 
@@ -185,16 +190,16 @@ public struct SQLitePredictionLog: PredictionLogStore {
 
     public func labeled(deployment: String, since: Int64) throws -> [LabeledPrediction] {
         try pool.read { db in
-            try Row.fetchAll(db, sql: """
+            try Array(Row.fetchCursor(db, sql: """
                 SELECT p.variant, p.model_version, p.shadow, p.timestamp, p.outputs, p.output_width, f.truth
                 FROM feedback f JOIN predictions p ON p.request_id = f.request_id AND p.deployment = f.deployment
                 WHERE f.deployment = ? AND p.timestamp >= ? ORDER BY p.timestamp, p.rowid
                 """, arguments: [deployment, since]).map { row in
                 LabeledPrediction(
-                    variant: row[0], modelVersion: row[1], shadow: row[2], timestamp: row[3], outputs: Self.doubles(row[4]), outputWidth: row[5],
+                    variant: row[0], modelVersion: row[1], shadow: row[2], timestamp: row[3], outputs: try Self.doubles(row, 4), outputWidth: row[5],
                     truth: LoggedValues.numbers((row[6] as String)[...])
                 )
-            }
+            })
         }
     }
 

@@ -20,7 +20,9 @@ enum DriftSample {
     init(_ column: DataColumn) {
         switch column.kind {
         case .numeric:
-            self = .numbers(sorted: RadixSort.sorted(column.numbers.filter(\.isFinite)))
+            let finite = column.numbers.filter(\.isFinite)
+            // A reference a monitor compares against on every pass arrives sorted already.
+            self = .numbers(sorted: zip(finite, finite.dropFirst()).allSatisfy { $0 <= $1 } ? finite : RadixSort.sorted(finite))
         case .categorical:
             self = .categories(codes: column.codes.filter { $0 >= 0 }, labels: column.categories)
         case .boolean, .datetime:
