@@ -27,7 +27,7 @@ struct ServeCommand: AsyncParsableCommand {
 
             GET /metrics reports requests, errors, latency and rows scored to Prometheus.
 
-            With --deployment FILE instead of MODEL, serves a deployment: variants of a model with traffic weights (champion/challenger, A/B, canary) and shadows, at POST /deployments/NAME/invocations. The answering variant is named in the X-Aviary-Variant header; callers sending the same X-Aviary-Key (or the spec's sticky_header) always get the same variant. Variants that follow an alias switch to the version it points at within refresh_seconds, without a restart. See the README for the YAML.
+            With --deployment FILE instead of MODEL, serves a deployment: variants of a model with traffic weights (champion/challenger, A/B, canary) and shadows, at POST /deployments/NAME/invocations. The answering variant is named in the X-Aviary-Variant header; callers sending the same X-Aviary-Key (or the spec's sticky_header) always get the same variant. Variants that follow an alias switch to the version it points at within refresh_seconds, without a restart. With prediction_log, POST /deployments/NAME/feedback takes ground truth by request id and GET /deployments/NAME/quality reports live quality per variant; monitor runs drift, data-quality and live-quality checks on a schedule (GET /deployments/NAME/monitors) and alerts sends a signed webhook once per incident. See the README for the YAML.
 
             Examples:
               aviary serve models:/fraud@champion --port 8080

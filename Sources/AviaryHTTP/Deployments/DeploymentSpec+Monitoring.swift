@@ -19,7 +19,7 @@ import Foundation
 /// alerts:
 ///   webhook: https://hooks.example.com/aviary   # POSTed JSON, signed in X-Aviary-Signature
 ///   secret_env: AVIARY_WEBHOOK_SECRET           # the HMAC-SHA256 key's environment variable
-///   command: ["./retrain.sh", "--model", "churn"]   # run with the alert JSON on stdin
+///   command: ["./retrain.sh", "--model", "churn"]   # run with the alert JSON on stdin; spec files only, not the API
 ///   cooldown_seconds: 600
 /// gate:
 ///   metric: accuracy             # accuracy, log_loss (classification); mae, rmse, mape (regression)
