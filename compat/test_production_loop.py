@@ -21,8 +21,10 @@ import hmac
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
+import sys
 import threading
 import time
 import uuid
@@ -354,3 +356,66 @@ def test_prometheus_counts_requests_per_variant_and_evaluates_rules_and_dashboar
             expr = target["expr"].replace("$deployment", "loop").replace("$__rate_interval", "1m")
             nonempty += bool(prom_query(loop, expr))
     assert nonempty >= len(dashboard["panels"]) - 2, "most dashboard queries should return data for a live deployment"
+
+
+def test_quality_suite_live_threshold_and_alert_command(loop, tmp_path):
+    """A second deployment of the same models from a spec file: its quality suite fails when
+    f0 leaves [-5, 5], its champion's live accuracy is held to an unreachable 0.99, and its
+    alerts run a command (allowed in spec files) that gets each alert's JSON on stdin."""
+    received = tmp_path / "alerts"
+    received.mkdir()
+    script = tmp_path / "on_alert.py"
+    script.write_text(f"import sys, uuid\nopen({str(received)!r} + '/' + uuid.uuid4().hex, 'w').write(sys.stdin.read())\n")
+    script.chmod(0o755)
+    (tmp_path / "suite.yaml").write_text("rules:\n  - {rule: range, column: f0, min: -5, max: 5}\n")
+    spec = {
+        "name": "watched", "task": "classification", "refresh_seconds": 0,
+        "prediction_log": {"path": "watched.db", "flush_seconds": 0.2},
+        "variants": [{"name": "champion", "model": f"models:/{loop['name']}/1", "weight": 100}],
+        "monitor": {"every_predictions": 100, "window": 100, "quality_suite": "suite.yaml", "live_window": 1000,
+                    "thresholds": {"accuracy": {"min": 0.99}}},
+        "alerts": {"command": [sys.executable, str(script)], "cooldown_seconds": 3600},
+    }
+    (tmp_path / "watched.yaml").write_text(yaml.safe_dump(spec))
+    port = free_port()
+    proc = start_process([AVIARY_BIN, "serve", "--deployment", str(tmp_path / "watched.yaml"), "--port", str(port)], tmp_path / "serve.log",
+                         {"MLFLOW_TRACKING_URI": loop["server"].url})
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_ready(f"{url}/ping", proc, tmp_path / "serve.log")
+        session = requests.Session()
+
+        def send_rows(rows):
+            ids = []
+            for row in rows:
+                r = session.post(f"{url}/deployments/watched/invocations", json={"dataframe_split": {"columns": COLUMNS, "data": [row.tolist()]}}, timeout=10)
+                assert r.status_code == 200, r.text
+                ids.append({"request_id": r.headers["X-Request-Id"], "truth": int(label(row[None, :])[0])})
+            return ids
+
+        feedback = send_rows(loop["rng"].normal(size=(300, 4)))
+        assert requests.post(f"{url}/deployments/watched/feedback", json={"feedback": feedback}, timeout=30).status_code == 200
+        send_rows(loop["rng"].normal(size=(150, 4)))  # passes after the labels arrive
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and not any(received.iterdir()):
+            time.sleep(0.2)
+        shifted = loop["rng"].normal(size=(250, 4))
+        shifted[:, 0] += 10
+        send_rows(shifted)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and len(list(received.iterdir())) < 2:
+            time.sleep(0.2)
+        time.sleep(1)
+        alerts = [json.loads(path.read_text()) for path in received.iterdir()]
+        assert sorted(a["key"] for a in alerts) == ["live:champion:accuracy", "quality"], [a["key"] for a in alerts]
+        quality = next(a for a in alerts if a["key"] == "quality")
+        assert quality["pass"]["quality_failures"] and "f0" in quality["message"]
+        live = next(a for a in alerts if a["key"] == "live:champion:accuracy")
+        assert live["pass"]["live"]["champion"]["accuracy"] < 0.99 and "< min 0.99" in live["message"]
+        passes = requests.get(f"{url}/deployments/watched/monitors", timeout=10).json()["passes"]
+        assert passes[0]["quality_failures"] == [] and passes[-1]["quality_failures"]
+        metrics = requests.get(f"{url}/metrics", timeout=10).text
+        assert re.search(r'^aviary_quality_failed_rules\{deployment="watched"\} 1(\.0)?$', metrics, re.MULTILINE), metrics[-2000:]
+        assert re.search(r'^aviary_alerts_total\{deployment="watched",key="quality"\} 1(\.0)?$', metrics, re.MULTILINE), metrics[-2000:]
+    finally:
+        stop_process(proc)

@@ -1,7 +1,6 @@
 import AviaryCore
 import AviaryHTTP
 import AviaryMonitoring
-import Crypto
 import Foundation
 import Logging
 #if canImport(FoundationNetworking)
@@ -34,7 +33,7 @@ public actor AlertDispatcher {
 
     let deployment: String
     let settings: DeploymentSpec.Alerts?
-    let secret: SymmetricKey?
+    let secret: [UInt8]?
     let metrics: MonitorMetrics?
     let logger: Logger
     private var open = Set<String>()
@@ -55,7 +54,7 @@ public actor AlertDispatcher {
             guard let value = environment[name], !value.isEmpty else {
                 throw AviaryError.invalid("alerts.secret_env: the environment variable \(name) is not set; export the webhook's HMAC key in it")
             }
-            secret = SymmetricKey(data: Data(value.utf8))
+            secret = Array(value.utf8)
         } else {
             secret = nil
         }
@@ -106,8 +105,8 @@ public actor AlertDispatcher {
     }
 
     /// POSTs `body`, retrying once after a second on a failed connection or a 5xx.
-    private func post(_ body: Data, to webhook: WebhookURL, secret: SymmetricKey, key: String) async {
-        let signature = HMAC<SHA256>.authenticationCode(for: body, using: secret).map { String(format: "%02x", $0) }.joined()
+    private func post(_ body: Data, to webhook: WebhookURL, secret: [UInt8], key: String) async {
+        let signature = HMACSHA256.hex(for: Array(body), key: secret)
         var request = URLRequest(url: webhook.url)
         request.httpMethod = "POST"
         request.httpBody = body
