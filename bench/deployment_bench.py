@@ -9,13 +9,14 @@ routing, per-variant metrics and logging. wrk drives each for --seconds, alterna
 --rounds times; the best and the median rounds of each are compared (the machine is shared,
 so single rounds vary by ±10%).
 
-  .venv-bench/bin/python bench/serve_model.py train --out /tmp/serve-bench
+  .venv/bin/python bench/serve_model.py train --out /tmp/serve-bench
   python3 bench/deployment_bench.py --aviary .build/release/aviary --work /tmp/serve-bench
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import signal
 import statistics
@@ -48,6 +49,12 @@ def start(argv: list[str]) -> subprocess.Popen:
     sys.exit(f"server did not start: {argv}")
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def wrk(url: str, body: Path, seconds: int) -> float:
     out = subprocess.run(["wrk", "-t2", "-c16", f"-d{seconds}s", "-s", str(LUA), url, "--", str(body)],
                          capture_output=True, text=True, check=True).stdout
@@ -76,12 +83,15 @@ def main() -> int:
                start([opts.aviary, "serve", "--deployment", str(spec), "--port", str(deployment_port)])]
     body = opts.work / "body_single.json"
     rates: dict[str, list[float]] = {"plain": [], "deployment": []}
+    cpu: dict[str, list[float]] = {"plain": [], "deployment": []}
     try:
         for round_ in range(opts.rounds):
-            for kind, url in (("plain", f"http://127.0.0.1:{plain_port}/invocations"),
-                              ("deployment", f"http://127.0.0.1:{deployment_port}/deployments/bench/invocations")):
+            for (kind, url), server in zip((("plain", f"http://127.0.0.1:{plain_port}/invocations"),
+                                            ("deployment", f"http://127.0.0.1:{deployment_port}/deployments/bench/invocations")), servers):
+                before = cpu_seconds(server.pid)
                 rate = wrk(url, body, opts.seconds)
-                print(f"round {round_ + 1}: {kind:10} {rate:10.0f} req/s", file=sys.stderr)
+                cpu[kind].append((cpu_seconds(server.pid) - before) / (rate * opts.seconds) * 1e6)
+                print(f"round {round_ + 1}: {kind:10} {rate:10.0f} req/s {cpu[kind][-1]:7.1f} µs CPU/request", file=sys.stderr)
                 rates[kind].append(rate)
     finally:
         for server in servers:
@@ -92,6 +102,12 @@ def main() -> int:
     for label, pick in (("best round", max), ("median round", statistics.median)):
         plain, deployment = pick(rates["plain"]), pick(rates["deployment"])
         print(f"| {label} | {plain:,.0f} req/s | {deployment:,.0f} req/s | {1 - deployment / plain:.1%} |")
+    # Each deployment round against the plain round just before it: the machine's speed drifts
+    # over minutes, so adjacent rounds compare best.
+    paired = statistics.median(1 - d / p for p, d in zip(rates["plain"], rates["deployment"]))
+    print(f"| median of paired rounds | | | {paired:.1%} |")
+    plain_cpu, deployment_cpu = statistics.median(cpu["plain"]), statistics.median(cpu["deployment"])
+    print(f"| server CPU per request, median | {plain_cpu:.1f} µs | {deployment_cpu:.1f} µs | +{deployment_cpu / plain_cpu - 1:.1%} |")
     return 0
 
 

@@ -1,5 +1,6 @@
 import AviaryCore
 import AviaryMonitoring
+import Hummingbird
 import Synchronization
 
 /// A deployment being served: the model each variant runs now, and which variant answers a
@@ -12,20 +13,21 @@ public final class Deployment: Sendable {
     public let spec: DeploymentSpec
     /// The header whose value pins a caller to a variant, parsed once.
     let stickyHeader: DeploymentHeaders.Name?
-    /// The variants that score every request besides the answering one.
-    public let shadows: [DeploymentSpec.Variant]
-    /// Serving variants with the end of their slot range in 0..<10,000, for `assign`; variants
-    /// of weight 0 get an empty range and are never picked.
-    private let slots: [(end: Int, variant: DeploymentSpec.Variant)]
+    /// The variants (indices into `spec.variants`) that score every request besides the answering one.
+    let shadows: [Int]
+    /// Serving variants (indices into `spec.variants`) with the end of their slot range in
+    /// 0..<10,000, for `assign`; variants of weight 0 get an empty range and are never picked.
+    private let slots: [(end: Int, index: Int)]
     /// Where each request's inputs, outputs, variant and latency go; nil logs nothing.
     public let log: PredictionLogWriter?
     /// The scheduled checks, with the reference data and quality suite loaded; nil without `monitor`.
     public let monitor: WindowMonitor?
     /// Answered requests since start: `monitor.every_predictions` counts from here.
     public let answered = Atomic<Int>(0)
-    private let models: Mutex<[String: ServedModel]>
-    /// Request ids: a random prefix per process, then a counter.
-    private let requestPrefix = Identifiers.newRunID().prefix(8)
+    /// What each variant serves now, in `spec.variants` order.
+    private let lanes: Mutex<[Lane]>
+    /// Request ids: a random prefix per process (8 hex digits), then a counter.
+    private let requestPrefix = Array(Identifiers.newRunID().utf8.prefix(8))
     private let requests = Atomic<UInt64>(0)
     /// Draws for requests without a key: a Weyl sequence through SplitMix64's mixer, evenly
     /// spread and without the `getrandom` system call `Int.random` makes per request.
@@ -36,20 +38,25 @@ public final class Deployment: Sendable {
         precondition(spec.variants.allSatisfy { models[$0.name] != nil }, "every variant needs a model")
         self.spec = spec
         self.stickyHeader = DeploymentHeaders.Name(spec.stickyHeader)
-        self.shadows = spec.variants.filter(\.shadow)
+        self.shadows = spec.variants.indices.filter { spec.variants[$0].shadow }
         var end = 0
-        self.slots = spec.serving.map { variant in
-            end += variant.weight * 100
-            return (end, variant)
+        self.slots = spec.variants.indices.filter { !spec.variants[$0].shadow }.map { index in
+            end += spec.variants[index].weight * 100
+            return (end, index)
         }
         self.log = log
         self.monitor = monitor
-        self.models = Mutex(models)
+        self.lanes = Mutex(spec.variants.map { Lane(variant: $0, model: models[$0.name]!) })
     }
 
     /// The model `variant` runs now.
     public func model(for variant: String) -> ServedModel {
-        models.withLock { $0[variant]! }
+        lane(spec.variants.firstIndex { $0.name == variant }!).model
+    }
+
+    /// What the variant at `index` of `spec.variants` serves now.
+    func lane(_ index: Int) -> Lane {
+        lanes.withLock { $0[index] }
     }
 
     /// Every variant with the version it serves now, for the monitors and the gate.
@@ -64,24 +71,37 @@ public final class Deployment: Sendable {
 
     /// Points `variant` at another model from the next request on.
     public func replace(variant: String, with model: ServedModel) {
-        models.withLock { $0[variant] = model }
+        let index = spec.variants.firstIndex { $0.name == variant }!
+        lanes.withLock { $0[index] = Lane(variant: spec.variants[index], model: model) }
     }
 
     /// The serving variant for a request. With a key, the same key always gets the same
     /// variant (as long as the weights stay), across restarts too; without one, a random draw.
     public func assign(key: String?) -> DeploymentSpec.Variant {
+        spec.variants[assignedIndex(key: key)]
+    }
+
+    /// `assign` as an index into `spec.variants`.
+    func assignedIndex(key: String?) -> Int {
         let slot = Int((key.map(Self.fnv1a) ?? Self.mix(draws.wrappingAdd(0x9E37_79B9_7F4A_7C15, ordering: .relaxed).newValue)) % 10_000)
         // Weights sum to 100 (the spec checks), so the last range ends at 10,000 and every slot has one.
-        return slots.first { slot < $0.end }!.variant
+        return slots.first { slot < $0.end }!.index
     }
 
     /// A new id for a request, unique within this process and, by its random prefix, across
-    /// restarts. Ids increase, so the log's request-id index grows at its right edge instead
-    /// of taking random inserts.
+    /// restarts: 8 hex digits of prefix, 16 of counter. Ids increase, so the log's request-id
+    /// index grows at its right edge instead of taking random inserts. Written digit by digit:
+    /// `String(radix:)` and interpolation cost microseconds on a path that takes a hundred.
     func nextRequestID() -> String {
-        let hex = String(requests.wrappingAdd(1, ordering: .relaxed).newValue, radix: 16)
-        return "\(requestPrefix)\(String(repeating: "0", count: 16 - hex.count))\(hex)"
+        let number = requests.wrappingAdd(1, ordering: .relaxed).newValue
+        return String(unsafeUninitializedCapacity: 24) { id in
+            for (k, byte) in requestPrefix.enumerated() { id[k] = byte }
+            for k in 0..<16 { id[8 + k] = Self.hexDigits[Int(truncatingIfNeeded: (number >> (60 - 4 * k)) & 0xF)] }
+            return 24
+        }
     }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 
     /// SplitMix64's output function.
     static func mix(_ value: UInt64) -> UInt64 {
@@ -111,5 +131,20 @@ public final class Deployment: Sendable {
             let count = metrics.removeValue(forKey: "rows") ?? 0
             return (variant, Int(count), metrics.filter(\.value.isFinite))
         }
+    }
+}
+
+/// A variant with the model it serves now and the response headers that name them, built once
+/// per model instead of once per request.
+final class Lane: Sendable {
+    let variant: DeploymentSpec.Variant
+    let model: ServedModel
+    /// `X-Aviary-Variant` and `X-Aviary-Model-Version`.
+    let headers: HTTPFields
+
+    init(variant: DeploymentSpec.Variant, model: ServedModel) {
+        self.variant = variant
+        self.model = model
+        self.headers = [DeploymentHeaders.variant: variant.name, DeploymentHeaders.version: model.version ?? ""]
     }
 }

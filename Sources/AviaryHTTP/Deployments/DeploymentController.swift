@@ -33,7 +33,7 @@ public struct DeploymentController<Context: RequestContext>: Sendable {
     public var routes: RouteCollection<Context> {
         let routes = RouteCollection(context: Context.self)
         routes.post("deployments/:name/invocations") { request, context in
-            try await DeploymentScoring.invoke(request, deployment(context), wire: .mlflow(contentType: request.headers[.contentType]))
+            try await DeploymentScoring.invoke(request, deployment(context), wire: .mlflow(contentType: DeploymentScoring.firstValue(request.headers, .contentType)))
         }
         // The Open Inference Protocol with the deployment's name as the model name.
         routes.post("v2/models/:name/infer") { request, context in

@@ -29,8 +29,8 @@ enum DeploymentScoring {
     /// Scores a request with the variant it is assigned to, starts the shadows, and answers
     /// with the variant, version and request id in headers.
     static func invoke(_ request: Request, _ deployment: Deployment, wire: Wire) async throws -> Response {
-        let variant = deployment.assign(key: deployment.stickyHeader.flatMap { request.headers[$0] })
-        let model = deployment.model(for: variant.name)
+        let lane = deployment.lane(deployment.assignedIndex(key: deployment.stickyHeader.flatMap { firstValue(request.headers, $0) }))
+        let model = lane.model
         let body: ByteBuffer
         do {
             body = try await model.collectBody(request)
@@ -39,11 +39,11 @@ enum DeploymentScoring {
             throw error
         }
         let requestID = deployment.nextRequestID()
-        let (predictions, callerID) = try score(deployment, variant, model, body, wire: wire, requestID: requestID)
-        for shadow in deployment.shadows {
-            let shadowModel = deployment.model(for: shadow.name)
+        let (predictions, callerID) = try score(deployment, lane.variant, model, body, wire: wire, requestID: requestID)
+        for index in deployment.shadows {
+            let shadow = deployment.lane(index)
             Task.detached(priority: .utility) {
-                _ = try? Self.score(deployment, shadow, shadowModel, body, wire: wire, requestID: requestID)
+                _ = try? Self.score(deployment, shadow.variant, shadow.model, body, wire: wire, requestID: requestID)
             }
         }
         deployment.answered.wrappingAdd(1, ordering: .relaxed)
@@ -54,10 +54,16 @@ enum DeploymentScoring {
         case .openInference:
             response = OpenInference.response(predictions, name: deployment.spec.name, version: model.version, requestID: callerID)
         }
-        response.headers[DeploymentHeaders.variant] = variant.name
-        response.headers[DeploymentHeaders.version] = model.version ?? ""
-        response.headers[DeploymentHeaders.requestID] = requestID
+        // Appended, not assigned: assigning a header scans the fields to replace any of that name.
+        response.headers.append(contentsOf: lane.headers)
+        response.headers.append(HTTPFields.Element(name: DeploymentHeaders.requestID, value: requestID))
         return response
+    }
+
+    /// The first value of header `name`: unlike the `HTTPFields` subscript, this does not join
+    /// repeated fields into a new string.
+    static func firstValue(_ headers: HTTPFields, _ name: DeploymentHeaders.Name) -> String? {
+        headers.first { $0.name == name }?.value
     }
 
     /// Scores `body` with a variant's model, counting the request (with the status an error gets)

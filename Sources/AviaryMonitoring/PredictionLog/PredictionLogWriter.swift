@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import Synchronization
 
@@ -48,15 +49,27 @@ public final class PredictionLogWriter: Sendable {
         while !Task.isCancelled {
             try? await Task.sleep(for: flushInterval)
             do {
-                try flush()
-                if let retention {
-                    let cutoff = Int64(Date().timeIntervalSince1970 * 1000) - retention.components.seconds * 1000
-                    try store.deleteOlder(than: cutoff)
+                try await offPool {
+                    try self.flush()
+                    if let retention = self.retention {
+                        let cutoff = Int64(Date().timeIntervalSince1970 * 1000) - retention.components.seconds * 1000
+                        try self.store.deleteOlder(than: cutoff)
+                    }
                 }
             } catch {
                 onError(error)
             }
         }
         do { try flush() } catch { onError(error) }
+    }
+
+    /// Store writes block their thread for the whole transaction, so they run on this queue
+    /// rather than on Swift's cooperative pool, whose few threads (one per core) answer requests.
+    private static let writes = DispatchQueue(label: "aviary.prediction-log", qos: .utility)
+
+    private func offPool(_ work: @escaping @Sendable () throws -> Void) async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            Self.writes.async { continuation.resume(with: Result(catching: work)) }
+        }
     }
 }
