@@ -14,7 +14,7 @@ public enum HMACSHA256 {
 
     /// The code as lowercase hex, as sent in `X-Aviary-Signature: sha256=…`.
     public static func hex(for message: [UInt8], key: [UInt8]) -> String {
-        authenticationCode(for: message, key: key).map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+        Hex.string(authenticationCode(for: message, key: key))
     }
 }
 

@@ -5,12 +5,11 @@ public enum Identifiers {
         var generator = SystemRandomNumberGenerator()
         let high = generator.next() as UInt64
         let low = generator.next() as UInt64
-        return hex(high) + hex(low)
-    }
-
-    private static func hex(_ value: UInt64) -> String {
-        let digits = String(value, radix: 16)
-        return String(repeating: "0", count: 16 - digits.count) + digits
+        return String(unsafeUninitializedCapacity: 32) { id in
+            Hex.write(high, into: id, at: 0)
+            Hex.write(low, into: id, at: 16)
+            return 32
+        }
     }
 
     /// Whether `value` has the shape of a run id (used before touching the store).
