@@ -86,7 +86,9 @@ let package = Package(
             name: "AviaryServerTests",
             dependencies: [
                 "AviaryServer",
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
     ]

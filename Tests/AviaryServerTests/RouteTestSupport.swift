@@ -3,7 +3,6 @@ import AviaryServer
 import AviaryStoreSQLite
 import Foundation
 import Hummingbird
-import HummingbirdTesting
 import Testing
 
 /// An application over an in-memory database and a temporary artifact root, tested without a port.
@@ -14,16 +13,16 @@ struct RouteFixture {
         artifactRoot = FileManager.default.temporaryDirectory.appendingPathComponent("aviary-routes-\(UUID().uuidString)")
     }
 
-    func test(_ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+    func test(_ body: @Sendable (RouterClient) async throws -> Void) async throws {
         defer { try? FileManager.default.removeItem(at: artifactRoot) }
         let router = buildRouter(
             database: try AviaryDatabase.inMemory(), artifacts: try LocalArtifactStore(root: artifactRoot.path)
         )
-        try await Application(router: router).test(.router, body)
+        try await body(RouterClient(router))
     }
 }
 
-extension TestClientProtocol {
+extension RouterClient {
     /// POSTs a JSON body and returns status and decoded JSON object.
     @discardableResult
     func post(_ path: String, _ json: String, contentType: String = "application/json") async throws -> (HTTPResponse.Status, [String: Any]) {

@@ -3,7 +3,6 @@ import AviaryModels
 import AviaryServer
 import Foundation
 import Hummingbird
-import HummingbirdTesting
 import Prometheus
 import Testing
 
@@ -21,21 +20,20 @@ struct ScoringMetricsTests {
             package: try ModelPackage.load(from: file), name: "stumps", version: "3", maximumBodySize: 1 << 20,
             metrics: ScoringMetrics(registry: registry, model: "stumps", version: "3")
         )
-        try await Application(router: buildScoringRouter(model: model, metricsRegistry: registry)).test(.router) { client in
-            for _ in 0..<3 { try await client.post("/invocations", #"{"instances": [[0.2, -1], [0.7, 3]]}"#) }
-            try await client.post("/invocations", #"{"instances": [[0.2]]}"#)
-            try await client.post("/v2/models/stumps/infer", #"{"inputs": [{"name": "x", "shape": [1, 2], "datatype": "FP64", "data": [0.2, -1]}]}"#)
-            let text = try await client.execute(uri: "/metrics", method: .get) { response in
-                #expect(response.headers[.contentType]?.hasPrefix("text/plain; version=0.0.4") == true)
-                return String(buffer: response.body)
-            }
-            let labels = #"model="stumps",version="3""#
-            #expect(text.contains(#"aviary_requests_total{\#(labels),endpoint="/invocations",code="200"} 3"#))
-            #expect(text.contains(#"aviary_requests_total{\#(labels),endpoint="/invocations",code="400"} 1"#))
-            #expect(text.contains(#"aviary_requests_total{\#(labels),endpoint="/v2/models/{name}/infer",code="200"} 1"#))
-            #expect(text.contains("aviary_predicted_rows_total{\(labels)} 7"), "3 × 2 rows + 1; the refused request scores none")
-            #expect(text.contains(#"aviary_request_duration_seconds_count{\#(labels),endpoint="/invocations"} 4"#))
-            #expect(text.contains("aviary_requests_in_flight{\(labels)} 1"), "the /metrics request itself")
+        let client = RouterClient(buildScoringRouter(model: model, metricsRegistry: registry))
+        for _ in 0..<3 { try await client.post("/invocations", #"{"instances": [[0.2, -1], [0.7, 3]]}"#) }
+        try await client.post("/invocations", #"{"instances": [[0.2]]}"#)
+        try await client.post("/v2/models/stumps/infer", #"{"inputs": [{"name": "x", "shape": [1, 2], "datatype": "FP64", "data": [0.2, -1]}]}"#)
+        let text = try await client.execute(uri: "/metrics", method: .get) { response in
+            #expect(response.headers[.contentType]?.hasPrefix("text/plain; version=0.0.4") == true)
+            return String(buffer: response.body)
         }
+        let labels = #"model="stumps",version="3""#
+        #expect(text.contains(#"aviary_requests_total{\#(labels),endpoint="/invocations",code="200"} 3"#))
+        #expect(text.contains(#"aviary_requests_total{\#(labels),endpoint="/invocations",code="400"} 1"#))
+        #expect(text.contains(#"aviary_requests_total{\#(labels),endpoint="/v2/models/{name}/infer",code="200"} 1"#))
+        #expect(text.contains("aviary_predicted_rows_total{\(labels)} 7"), "3 × 2 rows + 1; the refused request scores none")
+        #expect(text.contains(#"aviary_request_duration_seconds_count{\#(labels),endpoint="/invocations"} 4"#))
+        #expect(text.contains("aviary_requests_in_flight{\(labels)} 1"), "the /metrics request itself")
     }
 }

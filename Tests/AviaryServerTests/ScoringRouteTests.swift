@@ -3,7 +3,6 @@ import AviaryModels
 import AviaryServer
 import Foundation
 import Hummingbird
-import HummingbirdTesting
 import Testing
 
 /// `aviary serve`'s routes over a two-feature XGBoost model, without a port: every input format
@@ -25,13 +24,13 @@ struct ScoringRouteTests {
         }}
         """
 
-    static func withModel(maximumBodySize: Int = 1 << 20, _ body: @Sendable (any TestClientProtocol, ModelPackage) async throws -> Void) async throws {
+    static func withModel(maximumBodySize: Int = 1 << 20, _ body: @Sendable (RouterClient, ModelPackage) async throws -> Void) async throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("aviary-scoring-\(UUID().uuidString).json")
         try Data(modelJSON.utf8).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
         let package = try ModelPackage.load(from: file)
         let model = ServedModel(package: package, name: "stumps", version: "3", maximumBodySize: maximumBodySize)
-        try await Application(router: buildScoringRouter(model: model)).test(.router) { client in try await body(client, package) }
+        try await body(RouterClient(buildScoringRouter(model: model)), package)
     }
 
     /// The predictor's own answers for rows of (a, b).

@@ -1,6 +1,5 @@
 import Foundation
 import Hummingbird
-import HummingbirdTesting
 import Testing
 
 /// The run, artifact, compare and registry pages over data logged through the REST API.
@@ -14,7 +13,7 @@ struct UIPageTests {
     }
 
     /// A run with a param, a tag, a 100-step loss and an `auc`; returns its id.
-    static func run(_ client: any TestClientProtocol, name: String, lr: String, auc: Double) async throws -> String {
+    static func run(_ client: RouterClient, name: String, lr: String, auc: Double) async throws -> String {
         let (_, run) = try await client.post("/api/2.0/mlflow/runs/create", json(["experiment_id": "0", "run_name": name]))
         let id = try #require((run["run"] as? [String: Any]).flatMap { ($0["info"] as? [String: Any])?["run_id"] as? String })
         let metrics = (0..<100).map { ["key": "loss", "value": 1.0 / Double($0 + 1), "timestamp": 1000 + $0, "step": $0] as [String: Any] }
@@ -25,7 +24,7 @@ struct UIPageTests {
         return id
     }
 
-    static func put(_ client: any TestClientProtocol, run: String, _ path: String, _ text: String) async throws {
+    static func put(_ client: RouterClient, run: String, _ path: String, _ text: String) async throws {
         let encoded = path.split(separator: "/").map { UIRouteTests.percentEncoded(String($0)) }.joined(separator: "/")
         let status = try await client.execute(uri: "/api/2.0/mlflow-artifacts/artifacts/0/\(run)/artifacts/\(encoded)", method: .put, body: ByteBuffer(string: text)) { $0.status }
         #expect(status == .ok)

@@ -1,6 +1,5 @@
 import Foundation
 import Hummingbird
-import HummingbirdTesting
 import Testing
 
 /// The web UI pages over data logged through the REST API: names, params and filters holding
@@ -14,11 +13,11 @@ struct UIRouteTests {
         text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
     }
 
-    static func html(_ client: any TestClientProtocol, _ path: String) async throws -> (HTTPResponse.Status, String) {
+    static func html(_ client: RouterClient, _ path: String) async throws -> (HTTPResponse.Status, String) {
         try await client.execute(uri: path, method: .get) { ($0.status, String(buffer: $0.body)) }
     }
 
-    static func seed(_ client: any TestClientProtocol, runs: Int) async throws -> String {
+    static func seed(_ client: RouterClient, runs: Int) async throws -> String {
         let name = String(data: try JSONSerialization.data(withJSONObject: ["name": payload]), encoding: .utf8)!
         let (_, created) = try await client.post("/api/2.0/mlflow/experiments/create", name)
         let experimentID = try #require(created["experiment_id"] as? String)

@@ -1,0 +1,60 @@
+import Hummingbird
+import Logging
+import NIOCore
+import NIOEmbedded
+
+/// Sends requests straight to a router's responder, without a port: the route tests' client.
+///
+/// HummingbirdTesting does the same, but its module links AsyncHTTPClient and with it BoringSSL,
+/// about a thousand more build units in every cold build for a client the route tests never use.
+/// End-to-end HTTP on loopback is covered by the `compat/` suites against the real binary.
+struct RouterClient: Sendable {
+    /// A response with its body collected.
+    struct Response {
+        let status: HTTPResponse.Status
+        let headers: HTTPFields
+        let body: ByteBuffer
+    }
+
+    let responder: any HTTPResponder<BasicRequestContext>
+    let logger = Logger(label: "aviary.route-tests")
+
+    init(_ router: Router<BasicRequestContext>) {
+        responder = router.buildResponder()
+    }
+
+    func execute(uri: String, method: HTTPRequest.Method, headers: HTTPFields = [:], body: ByteBuffer? = nil) async throws -> Response {
+        var headers = headers
+        if let body { headers[.contentLength] = String(body.readableBytes) }
+        let request = Request(
+            head: HTTPRequest(method: method, scheme: "http", authority: "localhost", path: uri, headerFields: headers),
+            body: RequestBody(buffer: body ?? ByteBuffer())
+        )
+        let context = BasicRequestContext(source: ApplicationRequestContextSource(channel: EmbeddedChannel(), logger: logger))
+        let response: Hummingbird.Response
+        do {
+            response = try await responder.respond(to: request, context: context)
+        } catch let error as any HTTPResponseError {
+            response = try error.response(from: request, context: context)
+        } catch {
+            response = Hummingbird.Response(status: .internalServerError)
+        }
+        let collected = Collector()
+        try await response.body.write(collected)
+        return Response(status: response.status, headers: response.headers, body: collected.buffer)
+    }
+
+    func execute<Value>(
+        uri: String, method: HTTPRequest.Method, headers: HTTPFields = [:], body: ByteBuffer? = nil,
+        _ check: (Response) throws -> Value
+    ) async throws -> Value {
+        try check(try await execute(uri: uri, method: method, headers: headers, body: body))
+    }
+
+    /// Gathers the body a response writes; responses write sequentially, so no lock is needed.
+    private final class Collector: ResponseBodyWriter, @unchecked Sendable {
+        var buffer = ByteBuffer()
+        func write(_ buffer: ByteBuffer) async throws { self.buffer.writeImmutableBuffer(buffer) }
+        func finish(_ trailingHeaders: HTTPFields?) async throws {}
+    }
+}
