@@ -180,6 +180,7 @@ def test_alias_moves_take_effect_without_restart(setup):
     while challenger_versions(deployment, rows, session) != {"3"} and time.monotonic() < deadline:
         time.sleep(0.3)
     assert challenger_versions(deployment, rows, session) == {"3"}
+    assert "version 3 (loaded once, shared with shadow)" in deployment.log.read_text(errors="replace"), "the shadow serves version 3 already"
     r = next(r for k in range(400) if (r := score(session, deployment.url, rows[k], f"probe-{k}")).headers["X-Aviary-Variant"] == "challenger")
     assert r.json()["predictions"][0] == pytest.approx(float(boosters[2].inplace_predict(rows[:400])[int(r.request.headers["X-Aviary-Key"].split("-")[1])]), abs=1e-6)
     # An alias that no longer resolves keeps the last good model serving, and says why.

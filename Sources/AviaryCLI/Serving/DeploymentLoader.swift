@@ -1,5 +1,6 @@
 import AviaryCore
 import AviaryHTTP
+import AviaryModels
 import AviaryMonitoring
 import AviaryStoreSQLite
 import Foundation
@@ -15,12 +16,20 @@ struct DeploymentLoader {
     let registry: PrometheusCollectorRegistry
     let maximumBodySize: Int
 
-    /// Every variant loaded, or the first failure, naming the variant.
+    /// Every variant loaded, or the first failure, naming the variant. Variants that resolve to
+    /// the same model (path or registry version) share one loaded copy: a champion and a shadow
+    /// on one version, or an A/B test of a model against itself, cost one model's memory and
+    /// cache, not two.
     func load() async throws -> Deployment {
         var models: [String: ServedModel] = [:]
+        var packages: [String: ModelPackage] = [:]
         for variant in spec.variants {
             do {
-                models[variant.name] = try await load(variant)
+                let version = try await ModelLocator(argument: variant.model, tracking: tracking).registeredVersion()
+                let key = source(of: variant, version: version)
+                let served = try await load(variant, version: version, reusing: packages[key])
+                packages[key] = served.package
+                models[variant.name] = served
             } catch let failure as CommandFailure {
                 throw CommandFailure("Deployment '\(spec.name)', variant '\(variant.name)': \(failure.description)")
             }
@@ -126,10 +135,19 @@ struct DeploymentLoader {
         }
     }
 
-    func load(_ variant: DeploymentSpec.Variant) async throws -> ServedModel {
+    /// What `variant` serves at registry `version`: `models:/NAME/VERSION` for a registry URI,
+    /// the URI or path as written otherwise.
+    func source(of variant: DeploymentSpec.Variant, version: String?) -> String {
+        guard let version, let name = ModelLocator(argument: variant.model, tracking: tracking).registeredName else { return variant.model }
+        return "models:/\(name)/\(version)"
+    }
+
+    /// `variant` at registry `version` (nil for a path), with `package` if another variant has
+    /// that model loaded already; with its own metrics either way.
+    func load(_ variant: DeploymentSpec.Variant, version: String?, reusing loaded: ModelPackage?) async throws -> ServedModel {
         let locator = ModelLocator(argument: variant.model, tracking: tracking)
-        let package = try await locator.load()
-        let version = try await locator.registeredVersion()
+        let package: ModelPackage
+        if let loaded { package = loaded } else { package = try await locator.load() }
         let name = locator.registeredName ?? package.name
         let metrics = ScoringMetrics(registry: registry, labels: [("deployment", spec.name), ("variant", variant.name)], model: name, version: version)
         return ServedModel(package: package, name: name, version: version, maximumBodySize: maximumBodySize, metrics: metrics)
@@ -147,9 +165,13 @@ struct DeploymentLoader {
                 do {
                     let version = try await ModelLocator(argument: variant.model, tracking: tracking).registeredVersion()
                     guard version != deployment.model(for: variant.name).version else { continue }
-                    deployment.replace(variant: variant.name, with: try await load(variant))
+                    let key = source(of: variant, version: version)
+                    let loaded = deployment.spec.variants.first { source(of: $0, version: deployment.model(for: $0.name).version) == key }
+                    let package = loaded.map { deployment.model(for: $0.name).package }
+                    deployment.replace(variant: variant.name, with: try await load(variant, version: version, reusing: package))
                     reported[variant.name] = nil
-                    Self.say("Deployment '\(spec.name)': variant '\(variant.name)' now serves \(variant.model) version \(version ?? "?")")
+                    let sharing = loaded.map { " (loaded once, shared with \($0.name))" } ?? ""
+                    Self.say("Deployment '\(spec.name)': variant '\(variant.name)' now serves \(variant.model) version \(version ?? "?")\(sharing)")
                 } catch {
                     let reason = (error as? CommandFailure)?.description ?? (error as? AviaryError)?.message ?? "\(error)"
                     if reported[variant.name] != reason {

@@ -116,10 +116,14 @@ actor DeploymentSupervisor: DeploymentManaging {
             running.append(Task { await log.run { DeploymentLoader.say("Warning: the prediction log could not be written (retried at the next flush): \($0)") } })
         }
         tasks[spec.name] = running
+        var loadedBy: [String: String] = [:]
         for variant in spec.variants {
             let served = deployment.model(for: variant.name)
             let share = variant.shadow ? "shadow" : "\(variant.weight)%"
-            DeploymentLoader.say("  \(spec.name)/\(variant.name) (\(share)): \(variant.model), version \(served.version ?? "-"), \(served.package.predictor.summary)")
+            let source = loader.source(of: variant, version: served.version)
+            let model = loadedBy[source].map { "shares \($0)'s loaded model" } ?? served.package.predictor.summary
+            if loadedBy[source] == nil { loadedBy[source] = variant.name }
+            DeploymentLoader.say("  \(spec.name)/\(variant.name) (\(share)): \(variant.model), version \(served.version ?? "-"), \(model)")
         }
     }
 
