@@ -77,7 +77,13 @@ let package = Package(
         .target(name: "AviaryTesting", dependencies: ["AviaryCore", "AviaryTracking", "AviaryRegistry"]),
         .testTarget(name: "AviaryCoreTests", dependencies: ["AviaryCore"]),
         .testTarget(name: "AviaryTrackingTests", dependencies: ["AviaryTracking"]),
-        .testTarget(name: "AviaryStoreSQLiteTests", dependencies: ["AviaryCore", "AviaryStoreSQLite", "AviaryTracking", "AviaryRegistry", "AviaryMonitoring", "AviaryTesting"]),
+        .testTarget(
+            name: "AviaryStoreSQLiteTests",
+            dependencies: [
+                "AviaryCore", "AviaryStoreSQLite", "AviaryTracking", "AviaryRegistry", "AviaryMonitoring", "AviaryTesting",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
         .testTarget(name: "AviaryRegistryTests", dependencies: ["AviaryRegistry"]),
         .testTarget(name: "AviaryModelsTests", dependencies: ["AviaryModels"]),
         .testTarget(name: "AviaryMonitoringTests", dependencies: ["AviaryMonitoring"]),

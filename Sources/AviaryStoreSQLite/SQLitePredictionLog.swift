@@ -74,6 +74,17 @@ public struct SQLitePredictionLog: PredictionLogStore {
                     CREATE INDEX predictions_by_request ON predictions(request_id);
                     """)
             }
+            // Each model's input column names once, not in every row: they were ~40% of a 1-row
+            // request's row, written (twice, with the WAL) on every request.
+            migrator.registerMigration("v4-column-names-once") { db in
+                try db.execute(sql: """
+                    CREATE TABLE prediction_columns (id INTEGER PRIMARY KEY, names TEXT NOT NULL UNIQUE);
+                    INSERT INTO prediction_columns (names) SELECT DISTINCT columns FROM predictions;
+                    ALTER TABLE predictions ADD COLUMN columns_id INTEGER NOT NULL DEFAULT 0;
+                    UPDATE predictions SET columns_id = (SELECT id FROM prediction_columns WHERE names = predictions.columns);
+                    ALTER TABLE predictions DROP COLUMN columns;
+                    """)
+            }
             try migrator.migrate(pool)
         } catch {
             throw AviaryError(.invalidState, "Cannot open the prediction log '\(path)': \((error as? DatabaseError)?.message ?? "\(error)")")
@@ -83,11 +94,17 @@ public struct SQLitePredictionLog: PredictionLogStore {
     public func append(_ records: [PredictionRecord]) throws {
         try pool.write { db in
             let insert = try RawStatement(db, sql: """
-                INSERT INTO predictions (request_id, deployment, variant, model_version, shadow, timestamp, latency_us, columns, features, outputs,
-                                         output_width, float32)
+                INSERT INTO predictions (request_id, deployment, variant, model_version, shadow, timestamp, latency_us, columns_id, features,
+                                         outputs, output_width, float32)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
+            // Records of one model share one names string, so comparing with the last one is
+            // a pointer check, and the id is looked up once per model per batch.
+            var last: (names: String, id: Int64)?
             for record in records {
+                if last?.names != record.columns {
+                    last = (record.columns, try Self.columnsID(db, record.columns))
+                }
                 insert.bind(1, record.requestID)
                 insert.bind(2, record.deployment)
                 insert.bind(3, record.variant)
@@ -95,7 +112,7 @@ public struct SQLitePredictionLog: PredictionLogStore {
                 insert.bind(5, Int64(record.shadow ? 1 : 0))
                 insert.bind(6, record.timestamp)
                 insert.bind(7, record.latencyMicroseconds)
-                insert.bind(8, record.columns)
+                insert.bind(8, last!.id)
                 insert.bind(9, record.features)
                 insert.bind(10, record.outputs)
                 insert.bind(11, Int64(record.outputWidth))
@@ -105,16 +122,27 @@ public struct SQLitePredictionLog: PredictionLogStore {
         }
     }
 
-    /// The columns `record(_:deployment:)` reads, in order.
-    static let recordColumns = "request_id, variant, model_version, shadow, timestamp, latency_us, columns, features, outputs, output_width, float32"
+    /// The id of a column-names JSON array in `prediction_columns`, added if new.
+    static func columnsID(_ db: Database, _ names: String) throws -> Int64 {
+        try db.execute(sql: "INSERT OR IGNORE INTO prediction_columns (names) VALUES (?)", arguments: [names])
+        return try Int64.fetchOne(db, sql: "SELECT id FROM prediction_columns WHERE names = ?", arguments: [names])!
+    }
+
+    /// Every column-names array by id; records read together share these strings.
+    static func columnNames(_ db: Database) throws -> [Int64: String] {
+        Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT id, names FROM prediction_columns").map { ($0[0], $0[1]) })
+    }
+
+    /// The columns `record(_:deployment:names:)` reads, in order.
+    static let recordColumns = "request_id, variant, model_version, shadow, timestamp, latency_us, columns_id, features, outputs, output_width, float32"
 
     /// A record from a row of `recordColumns` (read from a cursor: values are decoded straight
-    /// from the statement, not boxed first).
-    static func record(_ row: Row, deployment: String) throws -> PredictionRecord {
+    /// from the statement, not boxed first); `names` maps `columns_id` to its names.
+    static func record(_ row: Row, deployment: String, names: [Int64: String]) throws -> PredictionRecord {
         PredictionRecord(
             requestID: row[0], deployment: deployment, variant: row[1], modelVersion: row[2], shadow: row[3], timestamp: row[4],
-            latencyMicroseconds: row[5], columns: row[6], features: try doubles(row, 7), outputs: try doubles(row, 8), outputWidth: row[9],
-            float32: row[10]
+            latencyMicroseconds: row[5], columns: names[row[6]] ?? "[]", features: try doubles(row, 7), outputs: try doubles(row, 8),
+            outputWidth: row[9], float32: row[10]
         )
     }
 
@@ -140,19 +168,21 @@ public struct SQLitePredictionLog: PredictionLogStore {
 
     public func records(deployment: String, since: Int64) throws -> [PredictionRecord] {
         try pool.read { db in
-            try Array(Row.fetchCursor(db, sql: """
+            let names = try Self.columnNames(db)
+            return try Array(Row.fetchCursor(db, sql: """
                 SELECT \(Self.recordColumns) FROM predictions
                 WHERE deployment = ? AND timestamp >= ? ORDER BY timestamp, rowid
-                """, arguments: [deployment, since]).map { try Self.record($0, deployment: deployment) })
+                """, arguments: [deployment, since]).map { try Self.record($0, deployment: deployment, names: names) })
         }
     }
 
     public func latest(deployment: String, count: Int) throws -> [PredictionRecord] {
         try pool.read { db in
-            try Array(Row.fetchCursor(db, sql: """
+            let names = try Self.columnNames(db)
+            return try Array(Row.fetchCursor(db, sql: """
                 SELECT \(Self.recordColumns) FROM predictions
                 WHERE deployment = ? AND shadow = 0 ORDER BY timestamp DESC, rowid DESC LIMIT ?
-                """, arguments: [deployment, count]).map { try Self.record($0, deployment: deployment) }).reversed()
+                """, arguments: [deployment, count]).map { try Self.record($0, deployment: deployment, names: names) }).reversed()
         }
     }
 

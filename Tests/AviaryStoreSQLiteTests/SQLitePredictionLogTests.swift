@@ -2,6 +2,7 @@ import AviaryCore
 import AviaryMonitoring
 import AviaryStoreSQLite
 import Foundation
+import GRDB
 import Testing
 
 /// The prediction log writes queued records in one batch per flush, keeps them across reopening,
@@ -11,7 +12,7 @@ struct SQLitePredictionLogTests {
     static func record(_ k: Int, at timestamp: Int64) -> PredictionRecord {
         PredictionRecord(
             requestID: "r\(k)", deployment: "churn", variant: k % 2 == 0 ? "champion" : "shadow", modelVersion: "1", shadow: k % 2 == 1,
-            timestamp: timestamp, latencyMicroseconds: 120, columns: #"["a"]"#, features: [Double(k)], outputs: [0.5], outputWidth: 1, float32: true
+            timestamp: timestamp, latencyMicroseconds: 120, columns: k % 3 == 0 ? #"["a"]"# : #"["b"]"#, features: [Double(k)], outputs: [0.5], outputWidth: 1, float32: true
         )
     }
 
@@ -30,6 +31,43 @@ struct SQLitePredictionLogTests {
         #expect(try reopened.records(deployment: "other", since: 0).isEmpty)
         #expect(try reopened.deleteOlder(than: 1_900) == 900)
         #expect(try reopened.records(deployment: "churn", since: 0) == Array(records.suffix(100)))
+    }
+}
+
+/// A log written before column names were stored once per model reads back the same.
+@Suite("SQLite prediction log migration")
+struct SQLitePredictionLogMigrationTests {
+    @Test("rows logged with their column names inline keep them after the v4 migration")
+    func fromV3() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("aviary-log-\(UUID().uuidString).db").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        // The schema as of v3, with GRDB's record of the migrations that made it.
+        try DatabaseQueue(path: path).write { db in
+            try db.execute(sql: """
+                CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY);
+                INSERT INTO grdb_migrations VALUES ('v1-predictions'), ('v2-feedback-and-monitors'), ('v3-binary-rows');
+                CREATE TABLE predictions_v1 (request_id TEXT);
+                CREATE TABLE predictions (
+                    request_id TEXT NOT NULL, deployment TEXT NOT NULL, variant TEXT NOT NULL, model_version TEXT NOT NULL,
+                    shadow INTEGER NOT NULL, timestamp INTEGER NOT NULL, latency_us INTEGER NOT NULL, columns TEXT NOT NULL,
+                    features BLOB NOT NULL, outputs BLOB NOT NULL, output_width INTEGER NOT NULL, float32 INTEGER NOT NULL
+                );
+                CREATE INDEX predictions_by_time ON predictions(deployment, timestamp);
+                CREATE INDEX predictions_by_request ON predictions(request_id);
+                CREATE TABLE feedback (request_id TEXT PRIMARY KEY, deployment TEXT NOT NULL, truth TEXT NOT NULL, timestamp INTEGER NOT NULL);
+                CREATE TABLE monitor_passes (deployment TEXT NOT NULL, timestamp INTEGER NOT NULL, report TEXT NOT NULL);
+                """)
+            for (k, names) in [#"["x","y"]"#, #"["z"]"#, #"["x","y"]"#].enumerated() {
+                try db.execute(
+                    sql: "INSERT INTO predictions VALUES (?, 'churn', 'champion', '1', 0, ?, 5, ?, zeroblob(8), zeroblob(8), 1, 0)",
+                    arguments: ["r\(k)", 100 + k, names]
+                )
+            }
+        }
+        let log = try SQLitePredictionLog(path: path)
+        #expect(try log.records(deployment: "churn", since: 0).map(\.columns) == [#"["x","y"]"#, #"["z"]"#, #"["x","y"]"#])
+        try log.append([SQLitePredictionLogTests.record(4, at: 200)])
+        #expect(try log.latest(deployment: "churn", count: 2).map(\.columns) == [#"["x","y"]"#, #"["b"]"#], "a new model's names get an id after the migrated ones")
     }
 }
 
