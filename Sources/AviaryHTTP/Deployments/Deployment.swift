@@ -131,17 +131,29 @@ public final class Deployment: Sendable {
     }
 }
 
-/// A variant with the model it serves now and the response headers that name them, built once
-/// per model instead of once per request.
+/// A variant with the model it serves now, the response headers that name them and the
+/// metrics its answers count in, built once per model instead of once per request.
 final class Lane: Sendable {
     let variant: DeploymentSpec.Variant
     let model: ServedModel
     /// `X-Aviary-Variant` and `X-Aviary-Model-Version`.
     let headers: HTTPFields
+    /// Answered requests and their latency, per request format.
+    let invocations: ScoringMetrics.Endpoint
+    let openInference: ScoringMetrics.Endpoint
 
     init(variant: DeploymentSpec.Variant, model: ServedModel) {
         self.variant = variant
         self.model = model
         self.headers = [DeploymentHeaders.variant: variant.name, DeploymentHeaders.version: model.version ?? ""]
+        self.invocations = model.metrics.endpoint(DeploymentScoring.Wire.mlflow(contentType: nil).endpoint)
+        self.openInference = model.metrics.endpoint(DeploymentScoring.Wire.openInference.endpoint)
+    }
+
+    func metrics(_ wire: DeploymentScoring.Wire) -> ScoringMetrics.Endpoint {
+        switch wire {
+        case .mlflow: invocations
+        case .openInference: openInference
+        }
     }
 }

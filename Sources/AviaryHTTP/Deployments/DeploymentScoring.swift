@@ -39,11 +39,11 @@ enum DeploymentScoring {
             throw error
         }
         let requestID = deployment.nextRequestID()
-        let (predictions, callerID) = try score(deployment, lane.variant, model, body, wire: wire, requestID: requestID)
+        let (predictions, callerID) = try score(deployment, lane, body, wire: wire, requestID: requestID)
         for index in deployment.shadows {
             let shadow = deployment.lane(index)
             Task.detached(priority: .utility) {
-                _ = try? Self.score(deployment, shadow.variant, shadow.model, body, wire: wire, requestID: requestID)
+                _ = try? Self.score(deployment, shadow, body, wire: wire, requestID: requestID)
             }
         }
         deployment.answered.wrappingAdd(1, ordering: .relaxed)
@@ -68,10 +68,9 @@ enum DeploymentScoring {
 
     /// Scores `body` with a variant's model, counting the request (with the status an error gets)
     /// and its latency, and logging it.
-    static func score(
-        _ deployment: Deployment, _ variant: DeploymentSpec.Variant, _ model: ServedModel, _ body: ByteBuffer, wire: Wire,
-        requestID: String
-    ) throws -> (Predictions, callerID: String?) {
+    static func score(_ deployment: Deployment, _ lane: Lane, _ body: ByteBuffer, wire: Wire, requestID: String) throws -> (Predictions, callerID: String?) {
+        let variant = lane.variant
+        let model = lane.model
         let start = DispatchTime.now().uptimeNanoseconds
         model.metrics.inFlight.increment()
         defer { model.metrics.inFlight.decrement() }
@@ -89,7 +88,7 @@ enum DeploymentScoring {
             }
             let predictions = model.predict(batch)
             let elapsed = DispatchTime.now().uptimeNanoseconds - start
-            model.metrics.record(endpoint: wire.endpoint, code: 200, nanoseconds: elapsed)
+            lane.metrics(wire).recordAnswered(nanoseconds: elapsed)
             if predictions.width == 1 {
                 for value in predictions.values where value.isFinite { model.metrics.predictions.record(value) }
             }
