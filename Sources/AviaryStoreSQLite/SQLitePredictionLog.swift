@@ -102,8 +102,12 @@ public struct SQLitePredictionLog: PredictionLogStore {
             // a pointer check, and the id is looked up once per model per batch.
             var last: (names: String, id: Int64)?
             for record in records {
-                if last?.names != record.columns {
-                    last = (record.columns, try Self.columnsID(db, record.columns))
+                let columnsID: Int64
+                if let last, last.names == record.columns {
+                    columnsID = last.id
+                } else {
+                    columnsID = try Self.columnsID(db, record.columns)
+                    last = (record.columns, columnsID)
                 }
                 insert.bind(1, record.requestID)
                 insert.bind(2, record.deployment)
@@ -112,7 +116,7 @@ public struct SQLitePredictionLog: PredictionLogStore {
                 insert.bind(5, Int64(record.shadow ? 1 : 0))
                 insert.bind(6, record.timestamp)
                 insert.bind(7, record.latencyMicroseconds)
-                insert.bind(8, last!.id)
+                insert.bind(8, columnsID)
                 insert.bind(9, record.features)
                 insert.bind(10, record.outputs)
                 insert.bind(11, Int64(record.outputWidth))

@@ -138,8 +138,9 @@ final class Lane: Sendable {
     let model: ServedModel
     /// `X-Aviary-Variant` and `X-Aviary-Model-Version`.
     let headers: HTTPFields
-    /// Answered requests and their latency, per request format.
+    /// Answered `/deployments/{name}/invocations` requests and their latency.
     let invocations: ScoringMetrics.Endpoint
+    /// Answered Open Inference Protocol requests and their latency.
     let openInference: ScoringMetrics.Endpoint
 
     init(variant: DeploymentSpec.Variant, model: ServedModel) {
@@ -150,6 +151,7 @@ final class Lane: Sendable {
         self.openInference = model.metrics.endpoint(DeploymentScoring.Wire.openInference.endpoint)
     }
 
+    /// Where an answered request in `wire`'s format is counted.
     func metrics(_ wire: DeploymentScoring.Wire) -> ScoringMetrics.Endpoint {
         switch wire {
         case .mlflow: invocations

@@ -75,6 +75,7 @@ public final class ScoringMetrics: Sendable {
         }
     }
 
+    /// The counter and timer `record` would use for a 200 answer from `endpoint`.
     func endpoint(_ endpoint: String) -> Endpoint {
         Endpoint(answered: counter(endpoint: endpoint, code: 200), latency: timer(endpoint: endpoint))
     }
