@@ -36,7 +36,7 @@ struct RawStatement {
     }
 
     /// Binds numbers as a blob of native-endian float64 (copied by SQLite).
-    func bind(_ index: Int32, _ values: [Double]) {
+    func bind(_ index: Int32, _ values: ArraySlice<Double>) {
         _ = values.withUnsafeBytes { sqlite3_bind_blob(handle, index, $0.baseAddress, Int32($0.count), sqliteTransient) }
     }
 

@@ -91,36 +91,36 @@ public struct SQLitePredictionLog: PredictionLogStore {
         }
     }
 
-    public func append(_ records: [PredictionRecord]) throws {
+    public func append(_ batch: PredictionBatch) throws {
         try pool.write { db in
             let insert = try RawStatement(db, sql: """
                 INSERT INTO predictions (request_id, deployment, variant, model_version, shadow, timestamp, latency_us, columns_id, features,
                                          outputs, output_width, float32)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
-            // Records of one model share one names string, so comparing with the last one is
-            // a pointer check, and the id is looked up once per model per batch.
-            var last: (names: String, id: Int64)?
-            for record in records {
-                let columnsID: Int64
-                if let last, last.names == record.columns {
-                    columnsID = last.id
-                } else {
-                    columnsID = try Self.columnsID(db, record.columns)
-                    last = (record.columns, columnsID)
+            // Bindings persist across rows, so what a source holds is bound when the source
+            // changes, and its column names are looked up once per batch.
+            var columnsIDs: [Int: Int64] = [:]
+            var bound: Int?
+            for entry in batch.entries {
+                if entry.source != bound {
+                    let source = batch.sources[entry.source]
+                    let columnsID = try columnsIDs[entry.source] ?? Self.columnsID(db, source.columns)
+                    columnsIDs[entry.source] = columnsID
+                    insert.bind(2, source.deployment)
+                    insert.bind(3, source.variant)
+                    insert.bind(4, source.modelVersion)
+                    insert.bind(5, Int64(source.shadow ? 1 : 0))
+                    insert.bind(8, columnsID)
+                    bound = entry.source
                 }
-                insert.bind(1, record.requestID)
-                insert.bind(2, record.deployment)
-                insert.bind(3, record.variant)
-                insert.bind(4, record.modelVersion)
-                insert.bind(5, Int64(record.shadow ? 1 : 0))
-                insert.bind(6, record.timestamp)
-                insert.bind(7, record.latencyMicroseconds)
-                insert.bind(8, columnsID)
-                insert.bind(9, record.features)
-                insert.bind(10, record.outputs)
-                insert.bind(11, Int64(record.outputWidth))
-                insert.bind(12, Int64(record.float32 ? 1 : 0))
+                insert.bind(1, entry.requestID)
+                insert.bind(6, entry.timestamp)
+                insert.bind(7, entry.latencyMicroseconds)
+                insert.bind(9, batch.features[entry.features])
+                insert.bind(10, batch.outputs[entry.outputs])
+                insert.bind(11, Int64(entry.outputWidth))
+                insert.bind(12, Int64(entry.float32 ? 1 : 0))
                 try insert.step()
             }
         }

@@ -66,7 +66,7 @@ struct SQLitePredictionLogMigrationTests {
         }
         let log = try SQLitePredictionLog(path: path)
         #expect(try log.records(deployment: "churn", since: 0).map(\.columns) == [#"["x","y"]"#, #"["z"]"#, #"["x","y"]"#])
-        try log.append([SQLitePredictionLogTests.record(4, at: 200)])
+        try log.append(PredictionBatch([SQLitePredictionLogTests.record(4, at: 200)]))
         #expect(try log.latest(deployment: "churn", count: 2).map(\.columns) == [#"["x","y"]"#, #"["b"]"#], "a new model's names get an id after the migrated ones")
     }
 }
@@ -79,7 +79,7 @@ struct SQLitePredictionLogFeedbackTests {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("aviary-log-\(UUID().uuidString)/log.db").path
         defer { try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path) }
         let log = try SQLitePredictionLog(path: path)
-        try log.append((0..<10).map { SQLitePredictionLogTests.record($0, at: 1_000 + Int64($0)) })
+        try log.append(PredictionBatch((0..<10).map { SQLitePredictionLogTests.record($0, at: 1_000 + Int64($0)) }))
         #expect(throws: AviaryError.self) {
             try log.recordFeedback([Feedback(requestID: "r0", truth: [1]), Feedback(requestID: "r404", truth: [0])], deployment: "churn", timestamp: 5)
         }

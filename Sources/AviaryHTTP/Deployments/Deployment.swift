@@ -26,8 +26,8 @@ public final class Deployment: Sendable {
     public let answered = Atomic<Int>(0)
     /// What each variant serves now, in `spec.variants` order.
     private let lanes: Mutex<[Lane]>
-    /// Request ids: a random prefix per process (8 hex digits), then a counter.
-    private let requestPrefix = Array(Identifiers.newRunID().utf8.prefix(8))
+    /// Request ids: a random prefix per process (30 bits), then a counter.
+    private let requestPrefix = UInt64.random(in: 0..<(1 << 30))
     private let requests = Atomic<UInt64>(0)
     /// Draws for requests without a key: a Weyl sequence through SplitMix64's mixer, evenly
     /// spread and without the `getrandom` system call `Int.random` makes per request.
@@ -46,7 +46,7 @@ public final class Deployment: Sendable {
         }
         self.log = log
         self.monitor = monitor
-        self.lanes = Mutex(spec.variants.map { Lane(variant: $0, model: models[$0.name]!) })
+        self.lanes = Mutex(spec.variants.map { Lane(variant: $0, model: models[$0.name]!, deployment: spec.name, log: log) })
     }
 
     /// The model `variant` runs now.
@@ -72,7 +72,8 @@ public final class Deployment: Sendable {
     /// Points `variant` at another model from the next request on.
     public func replace(variant: String, with model: ServedModel) {
         let index = spec.variants.firstIndex { $0.name == variant }!
-        lanes.withLock { $0[index] = Lane(variant: spec.variants[index], model: model) }
+        let lane = Lane(variant: spec.variants[index], model: model, deployment: spec.name, log: log)
+        lanes.withLock { $0[index] = lane }
     }
 
     /// The serving variant for a request. With a key, the same key always gets the same
@@ -89,16 +90,19 @@ public final class Deployment: Sendable {
     }
 
     /// A new id for a request, unique within this process and, by its random prefix, across
-    /// restarts: 8 hex digits of prefix, 16 of counter. Ids increase, so the log's request-id
-    /// index grows at its right edge instead of taking random inserts.
+    /// restarts: 6 digits of prefix and 9 of counter (45 bits), base 32 (`0`–`9`, `a`–`v`).
+    /// Fifteen characters fit in a `String` without an allocation, and as the digits sort like
+    /// their values, ids increase, so the log's request-id index grows at its right edge.
     func nextRequestID() -> String {
         let number = requests.wrappingAdd(1, ordering: .relaxed).newValue
-        return String(unsafeUninitializedCapacity: 24) { id in
-            for (k, byte) in requestPrefix.enumerated() { id[k] = byte }
-            Hex.write(number, into: id, at: 8)
-            return 24
+        return String(unsafeUninitializedCapacity: 15) { id in
+            for k in 0..<6 { id[k] = Self.base32[Int(truncatingIfNeeded: (requestPrefix >> (25 - 5 * k)) & 31)] }
+            for k in 0..<9 { id[6 + k] = Self.base32[Int(truncatingIfNeeded: (number >> (40 - 5 * k)) & 31)] }
+            return 15
         }
     }
+
+    private static let base32 = Array("0123456789abcdefghijklmnopqrstuv".utf8)
 
     /// SplitMix64's output function.
     static func mix(_ value: UInt64) -> UInt64 {
@@ -131,8 +135,9 @@ public final class Deployment: Sendable {
     }
 }
 
-/// A variant with the model it serves now, the response headers that name them and the
-/// metrics its answers count in, built once per model instead of once per request.
+/// A variant with the model it serves now, the response headers that name them, the metrics
+/// its answers count in and its source in the prediction log, built once per model instead of
+/// once per request.
 final class Lane: Sendable {
     let variant: DeploymentSpec.Variant
     let model: ServedModel
@@ -142,10 +147,15 @@ final class Lane: Sendable {
     let invocations: ScoringMetrics.Endpoint
     /// Answered Open Inference Protocol requests and their latency.
     let openInference: ScoringMetrics.Endpoint
+    /// This variant and model in the prediction log (`PredictionLogWriter.add`); nil without a log.
+    let logSource: Int?
 
-    init(variant: DeploymentSpec.Variant, model: ServedModel) {
+    init(variant: DeploymentSpec.Variant, model: ServedModel, deployment: String, log: PredictionLogWriter?) {
         self.variant = variant
         self.model = model
+        self.logSource = log?.add(PredictionBatch.Source(
+            deployment: deployment, variant: variant.name, modelVersion: model.version ?? "", shadow: variant.shadow, columns: model.columnsJSON
+        ))
         self.headers = [DeploymentHeaders.variant: variant.name, DeploymentHeaders.version: model.version ?? ""]
         self.invocations = model.metrics.endpoint(DeploymentScoring.Wire.mlflow(contentType: nil).endpoint)
         self.openInference = model.metrics.endpoint(DeploymentScoring.Wire.openInference.endpoint)

@@ -69,7 +69,6 @@ enum DeploymentScoring {
     /// Scores `body` with a variant's model, counting the request (with the status an error gets)
     /// and its latency, and logging it.
     static func score(_ deployment: Deployment, _ lane: Lane, _ body: ByteBuffer, wire: Wire, requestID: String) throws -> (Predictions, callerID: String?) {
-        let variant = lane.variant
         let model = lane.model
         let start = DispatchTime.now().uptimeNanoseconds
         model.metrics.inFlight.increment()
@@ -92,12 +91,13 @@ enum DeploymentScoring {
             if predictions.width == 1 {
                 for value in predictions.values where value.isFinite { model.metrics.predictions.record(value) }
             }
-            deployment.log?.record(PredictionRecord(
-                requestID: requestID, deployment: deployment.spec.name, variant: variant.name, modelVersion: model.version ?? "",
-                shadow: variant.shadow, timestamp: Int64(Date().timeIntervalSince1970 * 1000), latencyMicroseconds: Int64(elapsed / 1000),
-                columns: model.columnsJSON, features: batch.rowMajor, outputs: predictions.values, outputWidth: predictions.width,
-                float32: predictions.precision == .float32
-            ))
+            if let log = deployment.log, let source = lane.logSource {
+                let latency = Int64(elapsed / 1000)
+                batch.withRowMajor { features in
+                    log.record(source: source, requestID: requestID, timestamp: Int64(Date().timeIntervalSince1970 * 1000), latencyMicroseconds: latency,
+                               features: features, outputs: predictions.values, outputWidth: predictions.width, float32: predictions.precision == .float32)
+                }
+            }
             return (predictions, callerID)
         } catch {
             let code = (error as? AviaryError)?.code.httpStatus ?? (error as? HTTPError)?.status.code ?? 500

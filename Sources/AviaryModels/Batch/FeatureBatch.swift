@@ -39,6 +39,15 @@ public struct FeatureBatch: Sendable, Equatable {
         }
     }
 
+    /// Calls `body` with the values row by row, as `rowMajor` holds them, in a temporary buffer
+    /// (on the stack when small) instead of a new array.
+    public func withRowMajor<R>(_ body: (UnsafeBufferPointer<Double>) throws -> R) rethrows -> R {
+        try withUnsafeTemporaryAllocation(of: Double.self, capacity: rowCount * featureCount) { buffer in
+            gatherRows(0..<rowCount, into: buffer) { $0 }
+            return try body(UnsafeBufferPointer(buffer))
+        }
+    }
+
     /// Copies rows `range` into `buffer` row-major (`buffer[(i - range.lowerBound) * featureCount + j]`),
     /// converting each value with `convert`: the layout the tree walkers read one row at a time.
     func gatherRows<T>(_ range: Range<Int>, into buffer: UnsafeMutableBufferPointer<T>, _ convert: (Double) -> T) {

@@ -92,7 +92,7 @@ public struct WindowMonitor: Sendable {
         for variant in variants {
             let rows = labeled.filter { $0.variant == variant.name && $0.modelVersion == variant.version }.suffix(liveWindow)
             guard !rows.isEmpty else { continue }
-            var metrics = try Self.quality(task: task, Array(rows))
+            let metrics = try Self.quality(task: task, Array(rows))
             let count = metrics["rows"] ?? 0
             guard !variant.shadow, count >= Double(min(Self.minimumLabelledRows, liveWindow)) else {
                 pass.live[variant.name] = metrics

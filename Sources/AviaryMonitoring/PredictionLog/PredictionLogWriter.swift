@@ -16,7 +16,9 @@ public final class PredictionLogWriter: Sendable {
     public let flushInterval: Duration
     /// Records older than this are deleted after each flush; nil keeps everything.
     public let retention: Duration?
-    private let pending = Mutex<[PredictionRecord]>([])
+    private let pending = Mutex(PredictionBatch())
+    /// The last batch written, emptied, for `flush` to reuse.
+    private let spare = Mutex(PredictionBatch())
 
     public init(store: any PredictionLogStore, flushInterval: Duration, retention: Duration?) {
         self.store = store
@@ -24,24 +26,62 @@ public final class PredictionLogWriter: Sendable {
         self.retention = retention
     }
 
-    /// Queues one record; never blocks on the store.
+    /// Registers what the records of one variant with one model share; `record(source:…)`
+    /// takes the index returned.
+    public func add(_ source: PredictionBatch.Source) -> Int {
+        pending.withLock { $0.add(source) }
+    }
+
+    /// Queues one request of a registered source, copying its numbers; never blocks on the store.
+    public func record(
+        source: Int, requestID: String, timestamp: Int64, latencyMicroseconds: Int64, features: UnsafeBufferPointer<Double>, outputs: [Double],
+        outputWidth: Int, float32: Bool
+    ) {
+        pending.withLock {
+            $0.append(source: source, requestID: requestID, timestamp: timestamp, latencyMicroseconds: latencyMicroseconds, features: features,
+                      outputs: outputs, outputWidth: outputWidth, float32: float32)
+        }
+    }
+
+    /// Queues one record.
     public func record(_ record: PredictionRecord) {
-        pending.withLock { $0.append(record) }
+        let source = PredictionBatch.Source(
+            deployment: record.deployment, variant: record.variant, modelVersion: record.modelVersion, shadow: record.shadow, columns: record.columns
+        )
+        let index = pending.withLock { batch in batch.sources.firstIndex(of: source) ?? batch.add(source) }
+        record.features.withUnsafeBufferPointer { features in
+            self.record(source: index, requestID: record.requestID, timestamp: record.timestamp, latencyMicroseconds: record.latencyMicroseconds,
+                        features: features, outputs: record.outputs, outputWidth: record.outputWidth, float32: record.float32)
+        }
     }
 
     /// Writes what is queued now; a failed write puts the records back for the next flush.
     public func flush() throws {
-        let batch = pending.withLock { records -> [PredictionRecord] in
-            defer { records.removeAll(keepingCapacity: true) }
-            return records
+        // Swapped for the last written batch, emptied: its arrays are already as large as a
+        // flush interval's traffic needs, so the request path does not regrow fresh ones.
+        var next = spare.withLock { spare in
+            defer { spare = PredictionBatch() }
+            return spare
+        }
+        let batch = pending.withLock { pending in
+            next.removeAll(keepingSources: pending.sources)
+            swap(&pending, &next)
+            return next
         }
         guard !batch.isEmpty else { return }
         do {
             try store.append(batch)
         } catch {
-            pending.withLock { $0.insert(contentsOf: batch, at: 0) }
+            pending.withLock { pending in
+                var restored = batch
+                restored.append(contentsOf: pending)
+                pending = restored
+            }
             throw error
         }
+        var emptied = consume batch
+        emptied.removeAll(keepingSources: [])
+        spare.withLock { $0 = emptied }
     }
 
     /// Flushes every `flushInterval` until cancelled, then once more; applies the retention.

@@ -129,8 +129,8 @@ public struct MonitorPass: Sendable, Codable, Equatable {
 
 /// Where prediction records, their ground truth and monitor results are kept.
 public protocol PredictionLogStore: Sendable {
-    /// Stores all of `records` or none of them.
-    func append(_ records: [PredictionRecord]) throws
+    /// Stores all of `batch`'s requests or none of them.
+    func append(_ batch: PredictionBatch) throws
     /// Deletes records (and their feedback) older than `cutoff` (milliseconds since 1970); returns how many.
     @discardableResult
     func deleteOlder(than cutoff: Int64) throws -> Int
