@@ -6,8 +6,9 @@ of plain serving's throughput with 1-row requests. Both servers load the same sa
 (made by serve_model.py train); the deployment splits 80/20 between two variants of it and
 logs every request to its prediction log, so the difference is the whole production path:
 routing, per-variant metrics and logging. wrk drives each for --seconds, alternating
---rounds times; the best and the median rounds of each are compared (the machine is shared,
-so single rounds vary by ±10%).
+--rounds times (which goes first alternates too); the best and the median rounds of each are
+compared, and the cost of each deployment round against its neighbouring plain round, with a
+bootstrap 95% interval of that median (the machine is shared, so single rounds vary by ±10%).
 
   .venv/bin/python bench/serve_model.py train --out /tmp/serve-bench
   python3 bench/deployment_bench.py --aviary .build/release/aviary --work /tmp/serve-bench
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import random
 import re
 import signal
 import statistics
@@ -85,11 +87,16 @@ def main() -> int:
     rates: dict[str, list[float]] = {"plain": [], "deployment": []}
     cpu: dict[str, list[float]] = {"plain": [], "deployment": []}
     try:
+        targets = list(zip((("plain", f"http://127.0.0.1:{plain_port}/invocations"),
+                            ("deployment", f"http://127.0.0.1:{deployment_port}/deployments/bench/invocations")), servers))
         for round_ in range(opts.rounds):
-            for (kind, url), server in zip((("plain", f"http://127.0.0.1:{plain_port}/invocations"),
-                                            ("deployment", f"http://127.0.0.1:{deployment_port}/deployments/bench/invocations")), servers):
+            # Every other round the deployment goes first, so neither server always follows the other.
+            for (kind, url), server in (targets if round_ % 2 == 0 else targets[::-1]):
                 before = cpu_seconds(server.pid)
                 rate = wrk(url, body, opts.seconds)
+                # The log's last records are written up to a flush interval after the load stops:
+                # that work is counted here and does not slow the next round's server.
+                time.sleep(1.5)
                 cpu[kind].append((cpu_seconds(server.pid) - before) / (rate * opts.seconds) * 1e6)
                 print(f"round {round_ + 1}: {kind:10} {rate:10.0f} req/s {cpu[kind][-1]:7.1f} µs CPU/request", file=sys.stderr)
                 rates[kind].append(rate)
@@ -102,10 +109,11 @@ def main() -> int:
     for label, pick in (("best round", max), ("median round", statistics.median)):
         plain, deployment = pick(rates["plain"]), pick(rates["deployment"])
         print(f"| {label} | {plain:,.0f} req/s | {deployment:,.0f} req/s | {1 - deployment / plain:.1%} |")
-    # Each deployment round against the plain round just before it: the machine's speed drifts
-    # over minutes, so adjacent rounds compare best.
-    paired = statistics.median(1 - d / p for p, d in zip(rates["plain"], rates["deployment"]))
-    print(f"| median of paired rounds | | | {paired:.1%} |")
+    # Each deployment round against the plain round next to it: the machine's speed drifts over
+    # minutes, so adjacent rounds compare best. The interval is a bootstrap over the pairs.
+    costs = [1 - d / p for p, d in zip(rates["plain"], rates["deployment"])]
+    resamples = sorted(statistics.median(random.choices(costs, k=len(costs))) for _ in range(2000))
+    print(f"| median of paired rounds (95% interval) | | | {statistics.median(costs):.1%} ({resamples[49]:.1%} to {resamples[1949]:.1%}) |")
     plain_cpu, deployment_cpu = statistics.median(cpu["plain"]), statistics.median(cpu["deployment"])
     print(f"| server CPU per request, median | {plain_cpu:.1f} µs | {deployment_cpu:.1f} µs | +{deployment_cpu / plain_cpu - 1:.1%} |")
     return 0
