@@ -70,8 +70,8 @@ def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--aviary", required=True)
     p.add_argument("--work", required=True, type=Path, help="the serve_model.py train --out directory")
-    p.add_argument("--seconds", type=int, default=15)
-    p.add_argument("--rounds", type=int, default=3)
+    p.add_argument("--seconds", type=int, default=3)
+    p.add_argument("--rounds", type=int, default=48)
     opts = p.parse_args()
     spec = opts.work / "deployment.yaml"
     model = opts.work / "model"

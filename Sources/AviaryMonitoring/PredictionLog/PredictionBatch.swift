@@ -27,7 +27,7 @@ public struct PredictionBatch: Sendable {
     }
 
     /// One scored request; its numbers are ranges of the batch's `features` and `outputs`.
-    public struct Entry: Sendable, Equatable {
+    public struct Entry: Sendable {
         /// Index into `sources`.
         public var source: Int
         /// The id returned to the caller in `X-Request-Id`; feedback refers to it.
@@ -76,7 +76,6 @@ public struct PredictionBatch: Sendable {
         outputs.removeAll(keepingCapacity: true)
     }
 
-    public var count: Int { entries.count }
     public var isEmpty: Bool { entries.isEmpty }
 
     /// Adds a source; returns its index.
