@@ -99,8 +99,8 @@ public struct SQLitePredictionLog: PredictionLogStore {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
             // Bindings persist across rows, so what a source holds is bound when the source
-            // changes, and its column names are looked up once per batch.
-            var columnsIDs: [Int: Int64] = [:]
+            // changes, and its column names are looked up once per source and batch.
+            var columnsIDs = [Int64?](repeating: nil, count: batch.sources.count)
             var bound: Int?
             for entry in batch.entries {
                 if entry.source != bound {

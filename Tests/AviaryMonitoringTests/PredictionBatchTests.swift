@@ -54,4 +54,15 @@ struct PredictionBatchTests {
         try writer.flush()
         #expect(try store.records(deployment: "churn", since: 0) == (0..<7).map(Self.record))
     }
+
+    @Test("registering a source again gives its first index, so alias moves do not grow the list")
+    func sourcesAreShared() {
+        let writer = PredictionLogWriter(store: FailingOnceStore(), flushInterval: .seconds(1), retention: nil)
+        let champion = PredictionBatch.Source(Self.record(0))
+        let challenger = PredictionBatch.Source(Self.record(1))
+        #expect(writer.add(champion) == 0)
+        #expect(writer.add(challenger) == 1)
+        #expect(writer.add(champion) == 0)
+        #expect(writer.add(challenger) == 1)
+    }
 }

@@ -9,8 +9,11 @@
 public struct PredictionBatch: Sendable {
     /// What every request logged by one variant with one model shares.
     public struct Source: Sendable, Hashable {
+        /// The deployment's name.
         public var deployment: String
+        /// The variant's name in the deployment's spec.
         public var variant: String
+        /// The registry version the variant's model came from, or what the spec gave.
         public var modelVersion: String
         /// A shadow's records: scored, never returned.
         public var shadow: Bool
@@ -24,6 +27,11 @@ public struct PredictionBatch: Sendable {
             self.shadow = shadow
             self.columns = columns
         }
+
+        /// What `record` shares with the other records of its variant and model.
+        public init(_ record: PredictionRecord) {
+            self.init(deployment: record.deployment, variant: record.variant, modelVersion: record.modelVersion, shadow: record.shadow, columns: record.columns)
+        }
     }
 
     /// One scored request; its numbers are ranges of the batch's `features` and `outputs`.
@@ -34,11 +42,13 @@ public struct PredictionBatch: Sendable {
         public var requestID: String
         /// Milliseconds since 1970.
         public var timestamp: Int64
+        /// Time spent scoring, in microseconds.
         public var latencyMicroseconds: Int64
         /// The feature rows, row-major, in `features`.
         public var features: Range<Int>
         /// The predictions as returned, row-major, `outputWidth` per row, in `outputs`.
         public var outputs: Range<Int>
+        /// Numbers per output row: 1 for a single prediction, the class count for probabilities.
         public var outputWidth: Int
         /// Outputs computed in float32 (XGBoost).
         public var float32: Bool
@@ -47,10 +57,14 @@ public struct PredictionBatch: Sendable {
     /// Every source registered so far. Sources are only ever added, so an index stays valid
     /// from batch to batch.
     public private(set) var sources: [Source] = []
+    /// The queued requests, in the order they were queued.
     public private(set) var entries: [Entry] = []
+    /// Every entry's feature rows, one after another.
     public private(set) var features: [Double] = []
+    /// Every entry's outputs, one after another.
     public private(set) var outputs: [Double] = []
 
+    /// An empty batch with no sources.
     public init() {}
 
     /// A batch of `records`, with a source per distinct deployment, variant, version, shadow
@@ -58,7 +72,7 @@ public struct PredictionBatch: Sendable {
     public init(_ records: [PredictionRecord]) {
         var indices: [Source: Int] = [:]
         for record in records {
-            let source = Source(deployment: record.deployment, variant: record.variant, modelVersion: record.modelVersion, shadow: record.shadow, columns: record.columns)
+            let source = Source(record)
             let index = indices[source] ?? add(source)
             indices[source] = index
             record.features.withUnsafeBufferPointer { features in
@@ -76,6 +90,7 @@ public struct PredictionBatch: Sendable {
         outputs.removeAll(keepingCapacity: true)
     }
 
+    /// Whether no request is queued (sources may still be registered).
     public var isEmpty: Bool { entries.isEmpty }
 
     /// Adds a source; returns its index.

@@ -27,9 +27,10 @@ public final class PredictionLogWriter: Sendable {
     }
 
     /// Registers what the records of one variant with one model share; `record(source:…)`
-    /// takes the index returned.
+    /// takes the index returned. A source already registered keeps its index, so moving an
+    /// alias back and forth does not grow the list.
     public func add(_ source: PredictionBatch.Source) -> Int {
-        pending.withLock { $0.add(source) }
+        pending.withLock { batch in batch.sources.firstIndex(of: source) ?? batch.add(source) }
     }
 
     /// Queues one request of a registered source, copying its numbers; never blocks on the store.
@@ -45,10 +46,7 @@ public final class PredictionLogWriter: Sendable {
 
     /// Queues one record.
     public func record(_ record: PredictionRecord) {
-        let source = PredictionBatch.Source(
-            deployment: record.deployment, variant: record.variant, modelVersion: record.modelVersion, shadow: record.shadow, columns: record.columns
-        )
-        let index = pending.withLock { batch in batch.sources.firstIndex(of: source) ?? batch.add(source) }
+        let index = add(PredictionBatch.Source(record))
         record.features.withUnsafeBufferPointer { features in
             self.record(source: index, requestID: record.requestID, timestamp: record.timestamp, latencyMicroseconds: record.latencyMicroseconds,
                         features: features, outputs: record.outputs, outputWidth: record.outputWidth, float32: record.float32)
