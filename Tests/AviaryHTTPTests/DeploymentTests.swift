@@ -74,6 +74,32 @@ struct DeploymentTests {
         }
     }
 
+    @Test("scoring paths are recognised without the router; any other path is left to it", arguments: [
+        ("/deployments/churn/invocations", DeploymentScoring.Route.Format.mlflow as DeploymentScoring.Route.Format?, "churn"),
+        ("/v2/models/churn-2/infer", .openInference, "churn-2"),
+        ("/deployments/churn/predictions", nil, ""),
+        ("/deployments//invocations", nil, ""),
+        ("/deployments/a/b/invocations", nil, ""),
+        ("deployments/churn/invocations", nil, ""),
+        ("/deployments/churn/invocations/", nil, ""),
+        ("/v2/models/churn/ready", nil, ""),
+        ("/v2/models/churn/versions/1/infer", nil, ""),
+    ])
+    func scoringRoute(path: String, format: DeploymentScoring.Route.Format?, name: String) {
+        let route = DeploymentScoring.Route(path: path)
+        #expect(route?.format == format)
+        #expect(route.map { String($0.name) } == (format == nil ? nil : name))
+    }
+
+    @Test("the media type of a Content-Type value ignores parameters, blanks and case")
+    func mediaType() {
+        #expect(ServedModel.mediaType(nil) == "application/json")
+        #expect(ServedModel.mediaType("application/json") == "application/json")
+        #expect(ServedModel.mediaType(" Text/CSV ; charset=utf-8") == "text/csv")
+        #expect(ServedModel.mediaType("\tapplication/json\t;") == "application/json")
+        #expect(ServedModel.mediaType("") == "")
+    }
+
     @Test("keys split 80/20 within a percent, always to the same variant; so do keyless draws")
     func assignment() throws {
         let spec = try DeploymentSpec(yaml: Self.valid)

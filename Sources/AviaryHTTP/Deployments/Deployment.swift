@@ -17,7 +17,7 @@ public final class Deployment: Sendable {
     let shadows: [Int]
     /// Serving variants (indices into `spec.variants`) with the end of their slot range in
     /// 0..<10,000, for `assign`; variants of weight 0 get an empty range and are never picked.
-    private let slots: [(end: Int, index: Int)]
+    private let slots: [Slot]
     /// Where each request's inputs, outputs, variant and latency go; nil logs nothing.
     public let log: PredictionLogWriter?
     /// The scheduled checks, with the reference data and quality suite loaded; nil without `monitor`.
@@ -42,7 +42,7 @@ public final class Deployment: Sendable {
         var end = 0
         self.slots = spec.variants.indices.filter { !spec.variants[$0].shadow }.map { index in
             end += spec.variants[index].weight * 100
-            return (end, index)
+            return Slot(end: end, index: index)
         }
         self.log = log
         self.monitor = monitor
@@ -80,6 +80,15 @@ public final class Deployment: Sendable {
     /// variant (as long as the weights stay), across restarts too; without one, a random draw.
     public func assign(key: String?) -> DeploymentSpec.Variant {
         spec.variants[assignedIndex(key: key)]
+    }
+
+    /// A serving variant's share of the 10,000 slots; a struct, not a tuple, because generic code
+    /// over a tuple type looks the tuple's metadata up at run time on every call.
+    struct Slot {
+        /// The end of the variant's slot range.
+        let end: Int
+        /// The variant's index in `spec.variants`.
+        let index: Int
     }
 
     /// `assign` as an index into `spec.variants`.
@@ -135,14 +144,14 @@ public final class Deployment: Sendable {
     }
 }
 
-/// A variant with the model it serves now, the response headers that name them, the metrics
+/// A variant with the model it serves now, the response header values that name them, the metrics
 /// its answers count in and its source in the prediction log, built once per model instead of
 /// once per request.
 final class Lane: Sendable {
     let variant: DeploymentSpec.Variant
     let model: ServedModel
-    /// `X-Aviary-Variant` and `X-Aviary-Model-Version`.
-    let headers: HTTPFields
+    /// `X-Aviary-Model-Version`: the model's registry version, empty for a path.
+    let versionHeader: String
     /// Answered `/deployments/{name}/invocations` requests and their latency.
     let invocations: ScoringMetrics.Endpoint
     /// Answered Open Inference Protocol requests and their latency.
@@ -156,7 +165,7 @@ final class Lane: Sendable {
         self.logSource = log?.add(PredictionBatch.Source(
             deployment: deployment, variant: variant.name, modelVersion: model.version ?? "", shadow: variant.shadow, columns: model.columnsJSON
         ))
-        self.headers = [DeploymentHeaders.variant: variant.name, DeploymentHeaders.version: model.version ?? ""]
+        self.versionHeader = model.version ?? ""
         self.invocations = model.metrics.endpoint(DeploymentScoring.Wire.mlflow(contentType: nil).endpoint)
         self.openInference = model.metrics.endpoint(DeploymentScoring.Wire.openInference.endpoint)
     }

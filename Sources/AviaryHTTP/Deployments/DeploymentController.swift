@@ -21,23 +21,20 @@ public struct DeploymentController<Context: RequestContext>: Sendable {
 
     /// The deployment the route's `name` parameter names.
     func deployment(_ context: Context) throws -> Deployment {
-        let name = try context.parameters.require("name")
-        guard let deployment = host.deployment(named: name) else {
-            let names = host.all.map(\.spec.name)
-            throw AviaryError.notFound("No deployment named '\(name)'; this server has \(names.isEmpty ? "none" : names.joined(separator: ", "))")
-        }
-        return deployment
+        try DeploymentScoring.deployment(host, context.parameters)
     }
 
     /// The scoring and export routes, at the server's root.
     public var routes: RouteCollection<Context> {
         let routes = RouteCollection(context: Context.self)
+        // Served by `DeploymentScoringRouter` ahead of the router; these routes answer when the
+        // router is used alone (tests) and give the error for a name this server lacks.
         routes.post("deployments/:name/invocations") { request, context in
-            try await DeploymentScoring.invoke(request, deployment(context), wire: .mlflow(contentType: DeploymentScoring.firstValue(request.headers, .contentType)))
+            try await DeploymentScoring.answer(request, deployment(context), .mlflow)
         }
         // The Open Inference Protocol with the deployment's name as the model name.
         routes.post("v2/models/:name/infer") { request, context in
-            try await InferenceController<Context>.answer { try await DeploymentScoring.invoke(request, deployment(context), wire: .openInference) }
+            try await DeploymentScoring.answer(request, deployment(context), .openInference)
         }
         routes.get("deployments/:name/predictions") { request, context in
             let (deployment, log) = try logged(context)

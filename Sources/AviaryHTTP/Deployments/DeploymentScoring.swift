@@ -26,6 +26,56 @@ enum DeploymentScoring {
         }
     }
 
+    /// A scoring path of a deployment, parsed without the router.
+    struct Route {
+        enum Format: Equatable {
+            /// `/deployments/{name}/invocations`
+            case mlflow
+            /// `/v2/models/{name}/infer`
+            case openInference
+        }
+
+        /// The `{name}` segment.
+        let name: Substring
+        let format: Format
+
+        /// The route `path` matches; nil for any other path, or an empty name.
+        init?(path: String) {
+            let segments = path.split(separator: "/", omittingEmptySubsequences: false)
+            guard segments.first?.isEmpty == true else { return nil }
+            switch segments.count {
+            case 4 where segments[1] == "deployments" && segments[3] == "invocations":
+                (name, format) = (segments[2], .mlflow)
+            case 5 where segments[1] == "v2" && segments[2] == "models" && segments[4] == "infer":
+                (name, format) = (segments[3], .openInference)
+            default:
+                return nil
+            }
+            guard !name.isEmpty else { return nil }
+        }
+    }
+
+    /// The deployment a route's `name` parameter names; here rather than in the generic
+    /// controller, for the same reason as the rest of this type.
+    static func deployment(_ host: DeploymentHost, _ parameters: Parameters) throws -> Deployment {
+        let name = try parameters.require("name")
+        guard let deployment = host.deployment(named: name) else {
+            let names = host.all.map(\.spec.name)
+            throw AviaryError.notFound("No deployment named '\(name)'; this server has \(names.isEmpty ? "none" : names.joined(separator: ", "))")
+        }
+        return deployment
+    }
+
+    /// Answers a request to `deployment` at a scoring path of `format`.
+    static func answer(_ request: Request, _ deployment: Deployment, _ format: Route.Format) async throws -> Response {
+        switch format {
+        case .mlflow:
+            try await invoke(request, deployment, wire: .mlflow(contentType: firstValue(request.headers, .contentType)))
+        case .openInference:
+            try await OpenInference.answer { try await invoke(request, deployment, wire: .openInference) }
+        }
+    }
+
     /// Scores a request with the variant it is assigned to, starts the shadows, and answers
     /// with the variant, version and request id in headers.
     static func invoke(_ request: Request, _ deployment: Deployment, wire: Wire) async throws -> Response {
@@ -47,17 +97,18 @@ enum DeploymentScoring {
             }
         }
         deployment.answered.wrappingAdd(1, ordering: .relaxed)
-        var response: Response
-        switch wire {
-        case .mlflow:
-            response = ServedModel.json("{\"predictions\":\(PredictionEncoding.nestedList(predictions))}")
-        case .openInference:
-            response = OpenInference.response(predictions, name: deployment.spec.name, version: model.version, requestID: callerID)
+        let text = switch wire {
+        case .mlflow: "{\"predictions\":\(PredictionEncoding.nestedList(predictions))}"
+        case .openInference: OpenInference.body(predictions, name: deployment.spec.name, version: model.version, requestID: callerID)
         }
-        // Appended, not assigned: assigning a header scans the fields to replace any of that name.
-        response.headers.append(contentsOf: lane.headers)
-        response.headers.append(HTTPFields.Element(name: DeploymentHeaders.requestID, value: requestID))
-        return response
+        // All fields in one literal: `HTTPFields`' dictionary-literal initialiser is compiled in
+        // its module, while appending to or assigning a field goes through generic collection
+        // code with a run-time metadata lookup per call.
+        let headers: HTTPFields = [
+            .contentType: "application/json", DeploymentHeaders.variant: lane.variant.name, DeploymentHeaders.version: lane.versionHeader,
+            DeploymentHeaders.requestID: requestID,
+        ]
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
     /// The first value of header `name`: unlike the `HTTPFields` subscript, this does not join

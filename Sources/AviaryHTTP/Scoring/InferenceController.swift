@@ -24,16 +24,16 @@ public struct InferenceController<Context: RequestContext>: Sendable {
         routes.get("health/live") { _, _ in ServedModel.json(#"{"live":true}"#) }
         routes.get("health/ready") { _, _ in ServedModel.json(#"{"ready":true}"#) }
         routes.get("models/:name") { _, context in
-            try await Self.answer { try metadata(named: context.parameters.get("name")) }
+            try await OpenInference.answer { try metadata(named: context.parameters.get("name")) }
         }
         routes.get("models/:name/ready") { _, context in
-            try await Self.answer {
+            try await OpenInference.answer {
                 _ = try servedModel(named: context.parameters.get("name"))
                 return try Self.encode(["name": model.name, "ready": true])
             }
         }
         routes.post("models/:name/infer") { request, context in
-            try await Self.answer {
+            try await OpenInference.answer {
                 _ = try servedModel(named: context.parameters.get("name"))
                 let body = try await model.collectBody(request)
                 let json = try body.withUnsafeReadableBytes { try JSONValue.parse($0) }
@@ -70,6 +70,14 @@ public struct InferenceController<Context: RequestContext>: Sendable {
         predictor is LightGBMModel ? "FP64" : "FP32"
     }
 
+    static func encode(_ object: [String: Any]) throws -> Response {
+        ServedModel.json(String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self))
+    }
+}
+
+/// Open Inference Protocol replies and errors, outside the generic controller so deployments
+/// build them without run-time generic metadata lookups.
+enum OpenInference {
     /// Runs `body`, turning failures into the protocol's `{"error": "…"}` replies.
     static func answer(_ body: () async throws -> Response) async throws -> Response {
         do {
@@ -82,20 +90,16 @@ public struct InferenceController<Context: RequestContext>: Sendable {
     }
 
     private static func errorResponse(_ message: String, status: HTTPResponse.Status) -> Response {
-        ServedModel.json(#"{"error":"# + OpenInference.quoted(message) + "}", status: status)
+        ServedModel.json(#"{"error":"# + quoted(message) + "}", status: status)
     }
 
-
-    static func encode(_ object: [String: Any]) throws -> Response {
-        ServedModel.json(String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self))
-    }
-}
-
-/// Open Inference Protocol replies, outside the generic controller so deployments build them
-/// without run-time generic metadata lookups.
-enum OpenInference {
     /// An `infer` reply for `predictions` made by model `name` (its `version`), echoing the request's `id`.
     static func response(_ predictions: Predictions, name: String, version: String?, requestID: String?) -> Response {
+        ServedModel.json(body(predictions, name: name, version: version, requestID: requestID))
+    }
+
+    /// The JSON of `response`.
+    static func body(_ predictions: Predictions, name: String, version: String?, requestID: String?) -> String {
         let shape = predictions.width == 1 ? "[\(predictions.rowCount)]" : "[\(predictions.rowCount),\(predictions.width)]"
         let type = predictions.precision == .float32 ? "FP32" : "FP64"
         var text = #"{"model_name":"# + quoted(name)
@@ -103,7 +107,7 @@ enum OpenInference {
         if let requestID { text += #","id":"# + quoted(requestID) }
         text += #","outputs":[{"name":"predictions","shape":\#(shape),"datatype":"\#(type)","data":"#
         text += PredictionEncoding.flatList(predictions) + "}]}"
-        return ServedModel.json(text)
+        return text
     }
 
     /// `text` as a JSON string literal.

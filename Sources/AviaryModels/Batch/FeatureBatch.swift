@@ -11,7 +11,7 @@ public struct FeatureBatch: Sendable, Equatable {
 
     /// A batch from columns of equal length.
     public init(columns: [[Double]]) {
-        precondition(Set(columns.map(\.count)).count <= 1, "FeatureBatch columns must have equal lengths")
+        precondition(columns.allSatisfy { $0.count == columns[0].count }, "FeatureBatch columns must have equal lengths")
         self.columns = columns
         rowCount = columns.first?.count ?? 0
     }
@@ -40,11 +40,12 @@ public struct FeatureBatch: Sendable, Equatable {
     }
 
     /// Calls `body` with the values row by row, as `rowMajor` holds them, in a temporary buffer
-    /// (on the stack when small) instead of a new array.
-    public func withRowMajor<R>(_ body: (UnsafeBufferPointer<Double>) throws -> R) rethrows -> R {
-        try withUnsafeTemporaryAllocation(of: Double.self, capacity: rowCount * featureCount) { buffer in
+    /// (on the stack when small) instead of a new array. Not generic: called from another
+    /// module, a generic method is not specialised, and looks its types up at run time per call.
+    public func withRowMajor(_ body: (UnsafeBufferPointer<Double>) -> Void) {
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: rowCount * featureCount) { buffer in
             gatherRows(0..<rowCount, into: buffer) { $0 }
-            return try body(UnsafeBufferPointer(buffer))
+            body(UnsafeBufferPointer(buffer))
         }
     }
 
