@@ -13,6 +13,7 @@ import Hummingbird
 /// requests are not written to the request log; the prediction log and `/metrics` record them.
 public struct DeploymentScoringRouter<Router: HTTPResponderBuilder>: HTTPResponderBuilder
 where Router.Responder.Context: RequestContext {
+    /// The request context of the wrapped router.
     public typealias Context = Router.Responder.Context
     let router: Router
     let host: DeploymentHost?
@@ -23,6 +24,7 @@ where Router.Responder.Context: RequestContext {
         self.host = host
     }
 
+    /// The fast path in front of `router`'s own responder.
     public func buildResponder() -> Responder {
         Responder(router: router.buildResponder(), host: host)
     }
@@ -32,6 +34,7 @@ where Router.Responder.Context: RequestContext {
         let router: Router.Responder
         let host: DeploymentHost?
 
+        /// Scores a hosted deployment's request; hands anything else to the router.
         public func respond(to request: Request, context: Context) async throws -> Response {
             guard request.method == .post, let host, let route = DeploymentScoring.Route(path: request.uri.path),
                   let deployment = host.deployment(named: String(route.name)) else {
