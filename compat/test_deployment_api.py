@@ -90,6 +90,12 @@ def test_put_serves_on_the_tracking_port_in_both_protocols(server, registered):
     assert np.allclose(answer["outputs"][0]["data"], boosters[0].inplace_predict(rows[:3]), atol=1e-6)
     r = requests.post(f"{server.url}/v2/models/api/infer", json={"inputs": []}, timeout=10)
     assert r.status_code == 400 and "error" in r.json()
+    # Unknown names fall through the scoring fast path to the router: each protocol's own error.
+    r = requests.post(f"{server.url}/v2/models/nope/infer", json=body, timeout=10)
+    assert r.status_code == 404 and "No deployment named 'nope'" in r.json()["error"], r.text
+    r = requests.post(f"{server.url}/deployments/nope/invocations", json={"instances": [list(rows[0])]}, timeout=10)
+    assert r.status_code == 404 and r.json()["error_code"] == "RESOURCE_DOES_NOT_EXIST", r.text
+    assert "No deployment named 'nope'" in r.json()["message"], r.text
     metrics = requests.get(f"{server.url}/metrics", timeout=10).text
     assert 'aviary_requests_total{deployment="api",variant="champion"' in metrics and 'endpoint="/v2/models/{name}/infer"' in metrics
 

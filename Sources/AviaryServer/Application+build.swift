@@ -33,17 +33,20 @@ public func buildApplication(_ configuration: ServerConfiguration, deployments: 
     let artifacts = try LocalArtifactStore(root: configuration.artifactsDestination)
     let router = buildRouter(database: database, artifacts: artifacts, deployments: deployments)
     return Application(
-        router: DeploymentScoringRouter(router, host: deployments?.host),
+        router: DeploymentScoringRouter(router, host: deployments?.host, requestLogLevel: requestLogLevel),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "aviary"),
         logger: logger
     )
 }
 
+/// The level the tracking server logs each request at.
+private let requestLogLevel = Logger.Level.info
+
 /// The router with every Aviary API; separate from the application so tests can drive it
 /// without a port.
 public func buildRouter(database: AviaryDatabase, artifacts: LocalArtifactStore, deployments: DeploymentServices? = nil) -> Router<BasicRequestContext> {
     let router = Router(context: BasicRequestContext.self)
-    router.add(middleware: LogRequestsMiddleware(.info))
+    router.add(middleware: LogRequestsMiddleware(requestLogLevel))
     router.add(middleware: MLflowErrorMiddleware())
     let service = TrackingService(store: SQLiteTrackingStore(database: database, defaultArtifactRoot: proxiedArtifactRoot))
     let registry = RegistryService(store: SQLiteRegistryStore(database: database), tracking: service, artifactRoot: artifacts.root)

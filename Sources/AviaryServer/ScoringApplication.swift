@@ -56,8 +56,11 @@ public func buildScoringRouter(model: ServedModel, metricsRegistry: PrometheusCo
 }
 
 /// The routes of `aviary serve --deployment`: health, `/metrics`, each deployment's
-/// `/deployments/{name}/…` and `/v2/models/{name}/infer`, and the deployments API.
-public func buildDeploymentRouter(host: DeploymentHost, manager: any DeploymentManaging, metricsRegistry: PrometheusCollectorRegistry) -> Router<BasicRequestContext> {
+/// `/deployments/{name}/…` and `/v2/models/{name}/infer` (scoring ahead of the router), and the
+/// deployments API.
+public func buildDeploymentRouter(
+    host: DeploymentHost, manager: any DeploymentManaging, metricsRegistry: PrometheusCollectorRegistry
+) -> DeploymentScoringRouter<Router<BasicRequestContext>> {
     let router = Router(context: BasicRequestContext.self)
     router.add(middleware: LogRequestsMiddleware(.debug))
     router.add(middleware: MLflowErrorMiddleware())
@@ -66,5 +69,5 @@ public func buildDeploymentRouter(host: DeploymentHost, manager: any DeploymentM
     router.addRoutes(MetricsController<BasicRequestContext>(registry: metricsRegistry).routes)
     router.addRoutes(DeploymentController<BasicRequestContext>(host: host).routes)
     router.addRoutes(DeploymentAdminController<BasicRequestContext>(host: host, manager: manager).routes, atPath: RouterPath(DeploymentAdminController<BasicRequestContext>.path))
-    return router
+    return DeploymentScoringRouter(router, host: host, requestLogLevel: .debug)
 }

@@ -91,13 +91,14 @@ struct DeploymentTests {
         #expect(route.map { String($0.name) } == (format == nil ? nil : name))
     }
 
-    @Test("the media type of a Content-Type value ignores parameters, blanks and case")
+    @Test("the media type of a Content-Type value ignores parameters, blanks and case; none means JSON")
     func mediaType() {
         #expect(ServedModel.mediaType(nil) == "application/json")
         #expect(ServedModel.mediaType("application/json") == "application/json")
         #expect(ServedModel.mediaType(" Text/CSV ; charset=utf-8") == "text/csv")
         #expect(ServedModel.mediaType("\tapplication/json\t;") == "application/json")
-        #expect(ServedModel.mediaType("") == "")
+        #expect(ServedModel.mediaType("") == "application/json")
+        #expect(ServedModel.mediaType(" ; charset=utf-8") == "application/json")
     }
 
     @Test("keys split 80/20 within a percent, always to the same variant; so do keyless draws")

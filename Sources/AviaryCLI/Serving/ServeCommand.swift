@@ -101,7 +101,7 @@ struct ServeCommand: AsyncParsableCommand {
         )
         try await supervisor.start(file: URL(fileURLWithPath: file))
         let app = Application(
-            router: DeploymentScoringRouter(buildDeploymentRouter(host: deployments, manager: supervisor, metricsRegistry: registry), host: deployments),
+            router: buildDeploymentRouter(host: deployments, manager: supervisor, metricsRegistry: registry),
             configuration: .init(address: .hostname(host, port: port), serverName: "aviary"),
             logger: logger
         )

@@ -34,7 +34,8 @@ public struct DeploymentController<Context: RequestContext>: Sendable {
         }
         // The Open Inference Protocol with the deployment's name as the model name.
         routes.post("v2/models/:name/infer") { request, context in
-            try await DeploymentScoring.answer(request, deployment(context), .openInference)
+            // The lookup inside: an unknown name gets the protocol's error shape too.
+            try await OpenInference.answer { try await DeploymentScoring.answer(request, deployment(context), .openInference) }
         }
         routes.get("deployments/:name/predictions") { request, context in
             let (deployment, log) = try logged(context)

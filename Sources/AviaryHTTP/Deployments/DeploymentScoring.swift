@@ -55,8 +55,7 @@ enum DeploymentScoring {
         }
     }
 
-    /// The deployment a route's `name` parameter names; here rather than in the generic
-    /// controller, for the same reason as the rest of this type.
+    /// The deployment a route's `name` parameter names, or a 404 listing the hosted ones.
     static func deployment(_ host: DeploymentHost, _ parameters: Parameters) throws -> Deployment {
         let name = try parameters.require("name")
         guard let deployment = host.deployment(named: name) else {

@@ -61,14 +61,14 @@ public final class ServedModel: Sendable {
     }
 
     /// The media type of a `Content-Type` value, lowercased, without parameters (`; charset=…`)
-    /// or surrounding blanks; JSON when absent. Trimmed by hand: Foundation's
+    /// or surrounding blanks; JSON when absent or empty. Trimmed by hand: Foundation's
     /// `trimmingCharacters` bridges through `NSString`, which cost ~3% of a 1-row request.
     static func mediaType(_ contentType: String?) -> String {
         guard let contentType else { return "application/json" }
         var type = contentType.prefix { $0 != ";" }
         while type.first == " " || type.first == "\t" { type.removeFirst() }
         while type.last == " " || type.last == "\t" { type.removeLast() }
-        return type.lowercased()
+        return type.isEmpty ? "application/json" : type.lowercased()
     }
 
     func predict(_ batch: FeatureBatch) -> Predictions {
