@@ -75,7 +75,7 @@ struct DeploymentTests {
     }
 
     @Test("scoring paths are recognised without the router; any other path is left to it", arguments: [
-        ("/deployments/churn/invocations", DeploymentScoring.Route.Format.mlflow as DeploymentScoring.Route.Format?, "churn"),
+        ("/deployments/churn/invocations", DeploymentScoring.Wire.mlflow as DeploymentScoring.Wire?, "churn"),
         ("/v2/models/churn-2/infer", .openInference, "churn-2"),
         ("/deployments/churn/predictions", nil, ""),
         ("/deployments//invocations", nil, ""),
@@ -85,10 +85,10 @@ struct DeploymentTests {
         ("/v2/models/churn/ready", nil, ""),
         ("/v2/models/churn/versions/1/infer", nil, ""),
     ])
-    func scoringRoute(path: String, format: DeploymentScoring.Route.Format?, name: String) {
+    func scoringRoute(path: String, wire: DeploymentScoring.Wire?, name: String) {
         let route = DeploymentScoring.Route(path: path)
-        #expect(route?.format == format)
-        #expect(route.map { String($0.name) } == (format == nil ? nil : name))
+        #expect(route?.wire == wire)
+        #expect(route.map { String($0.name) } == (wire == nil ? nil : name))
     }
 
     @Test("the media type of a Content-Type value ignores parameters, blanks and case; none means JSON")

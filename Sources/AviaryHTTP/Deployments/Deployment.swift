@@ -166,7 +166,7 @@ final class Lane: Sendable {
             deployment: deployment, variant: variant.name, modelVersion: model.version ?? "", shadow: variant.shadow, columns: model.columnsJSON
         ))
         self.versionHeader = model.version ?? ""
-        self.invocations = model.metrics.endpoint(DeploymentScoring.Wire.mlflow(contentType: nil).endpoint)
+        self.invocations = model.metrics.endpoint(DeploymentScoring.Wire.mlflow.endpoint)
         self.openInference = model.metrics.endpoint(DeploymentScoring.Wire.openInference.endpoint)
     }
 

@@ -13,9 +13,9 @@ import Hummingbird
 enum DeploymentScoring {
     /// The request formats a deployment answers in.
     enum Wire: Sendable {
-        /// MLflow's scoring protocol: JSON or CSV by content type.
-        case mlflow(contentType: String?)
-        /// The Open Inference Protocol's `infer` request.
+        /// MLflow's scoring protocol, `/deployments/{name}/invocations`: JSON or CSV by content type.
+        case mlflow
+        /// The Open Inference Protocol's `infer` request, `/v2/models/{name}/infer`.
         case openInference
 
         var endpoint: String {
@@ -28,16 +28,9 @@ enum DeploymentScoring {
 
     /// A scoring path of a deployment, parsed without the router.
     struct Route {
-        enum Format: Equatable {
-            /// `/deployments/{name}/invocations`
-            case mlflow
-            /// `/v2/models/{name}/infer`
-            case openInference
-        }
-
         /// The `{name}` segment.
         let name: Substring
-        let format: Format
+        let wire: Wire
 
         /// The route `path` matches; nil for any other path, or an empty name.
         init?(path: String) {
@@ -45,9 +38,9 @@ enum DeploymentScoring {
             guard segments.first?.isEmpty == true else { return nil }
             switch segments.count {
             case 4 where segments[1] == "deployments" && segments[3] == "invocations":
-                (name, format) = (segments[2], .mlflow)
+                (name, wire) = (segments[2], .mlflow)
             case 5 where segments[1] == "v2" && segments[2] == "models" && segments[4] == "infer":
-                (name, format) = (segments[3], .openInference)
+                (name, wire) = (segments[3], .openInference)
             default:
                 return nil
             }
@@ -65,11 +58,11 @@ enum DeploymentScoring {
         return deployment
     }
 
-    /// Answers a request to `deployment` at a scoring path of `format`.
-    static func answer(_ request: Request, _ deployment: Deployment, _ format: Route.Format) async throws -> Response {
-        switch format {
+    /// Answers a request to `deployment` in `wire`'s format, with that protocol's errors.
+    static func answer(_ request: Request, _ deployment: Deployment, _ wire: Wire) async throws -> Response {
+        switch wire {
         case .mlflow:
-            try await invoke(request, deployment, wire: .mlflow(contentType: firstValue(request.headers, .contentType)))
+            try await invoke(request, deployment, wire: .mlflow)
         case .openInference:
             try await OpenInference.answer { try await invoke(request, deployment, wire: .openInference) }
         }
@@ -88,11 +81,12 @@ enum DeploymentScoring {
             throw error
         }
         let requestID = deployment.nextRequestID()
-        let (predictions, callerID) = try score(deployment, lane, body, wire: wire, requestID: requestID)
+        let contentType = wire == .mlflow ? firstValue(request.headers, .contentType) : nil
+        let (predictions, callerID) = try score(deployment, lane, body, wire: wire, contentType: contentType, requestID: requestID)
         for index in deployment.shadows {
             let shadow = deployment.lane(index)
             Task.detached(priority: .utility) {
-                _ = try? Self.score(deployment, shadow, body, wire: wire, requestID: requestID)
+                _ = try? Self.score(deployment, shadow, body, wire: wire, contentType: contentType, requestID: requestID)
             }
         }
         deployment.answered.wrappingAdd(1, ordering: .relaxed)
@@ -118,7 +112,9 @@ enum DeploymentScoring {
 
     /// Scores `body` with a variant's model, counting the request (with the status an error gets)
     /// and its latency, and logging it.
-    static func score(_ deployment: Deployment, _ lane: Lane, _ body: ByteBuffer, wire: Wire, requestID: String) throws -> (Predictions, callerID: String?) {
+    static func score(
+        _ deployment: Deployment, _ lane: Lane, _ body: ByteBuffer, wire: Wire, contentType: String?, requestID: String
+    ) throws -> (Predictions, callerID: String?) {
         let model = lane.model
         let start = DispatchTime.now().uptimeNanoseconds
         model.metrics.inFlight.increment()
@@ -127,7 +123,7 @@ enum DeploymentScoring {
             let batch: FeatureBatch
             var callerID: String?
             switch wire {
-            case .mlflow(let contentType):
+            case .mlflow:
                 batch = try model.decode(body, contentType: contentType)
             case .openInference:
                 let json = try body.withUnsafeReadableBytes { try JSONValue.parse($0) }

@@ -48,7 +48,7 @@ where Router.Responder.Context: RequestContext {
             }
             return try await requestLog.handle(request, context: context) { request, context in
                 try await MLflowErrorMiddleware<Context>().handle(request, context: context) { request, _ in
-                    try await DeploymentScoring.answer(request, deployment, route.format)
+                    try await DeploymentScoring.answer(request, deployment, route.wire)
                 }
             }
         }
