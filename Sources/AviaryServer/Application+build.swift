@@ -33,7 +33,7 @@ public func buildApplication(_ configuration: ServerConfiguration, deployments: 
     let artifacts = try LocalArtifactStore(root: configuration.artifactsDestination)
     let router = buildRouter(database: database, artifacts: artifacts, deployments: deployments)
     return Application(
-        router: DeploymentScoringRouter(router, host: deployments?.host, requestLogLevel: requestLogLevel),
+        router: ScoringRouter(router, host: deployments?.host, requestLogLevel: requestLogLevel),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "aviary"),
         logger: logger
     )

@@ -34,14 +34,17 @@ public func buildScoringApplication(_ configuration: ScoringConfiguration) -> so
     var logger = Logger(label: "aviary.serve")
     logger.logLevel = configuration.logLevel
     return Application(
-        router: buildScoringRouter(model: configuration.model, metricsRegistry: configuration.metricsRegistry),
+        router: ScoringRouter(
+            buildScoringRouter(model: configuration.model, metricsRegistry: configuration.metricsRegistry), model: configuration.model, requestLogLevel: .debug
+        ),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "aviary"),
         logger: logger
     )
 }
 
 /// The scoring routes, separate from the application so tests can drive them without a port;
-/// with a registry, also `GET /metrics`.
+/// with a registry, also `GET /metrics`. The application puts `ScoringRouter`'s fast path for
+/// `POST /invocations` ahead of them.
 public func buildScoringRouter(model: ServedModel, metricsRegistry: PrometheusCollectorRegistry? = nil) -> Router<BasicRequestContext> {
     let router = Router(context: BasicRequestContext.self)
     // Per-request lines at debug: at thousands of requests a second, info would flood the log.
@@ -60,7 +63,7 @@ public func buildScoringRouter(model: ServedModel, metricsRegistry: PrometheusCo
 /// deployments API.
 public func buildDeploymentRouter(
     host: DeploymentHost, manager: any DeploymentManaging, metricsRegistry: PrometheusCollectorRegistry
-) -> DeploymentScoringRouter<Router<BasicRequestContext>> {
+) -> ScoringRouter<Router<BasicRequestContext>> {
     let router = Router(context: BasicRequestContext.self)
     router.add(middleware: LogRequestsMiddleware(.debug))
     router.add(middleware: MLflowErrorMiddleware())
@@ -69,5 +72,5 @@ public func buildDeploymentRouter(
     router.addRoutes(MetricsController<BasicRequestContext>(registry: metricsRegistry).routes)
     router.addRoutes(DeploymentController<BasicRequestContext>(host: host).routes)
     router.addRoutes(DeploymentAdminController<BasicRequestContext>(host: host, manager: manager).routes, atPath: RouterPath(DeploymentAdminController<BasicRequestContext>.path))
-    return DeploymentScoringRouter(router, host: host, requestLogLevel: .debug)
+    return ScoringRouter(router, host: host, requestLogLevel: .debug)
 }

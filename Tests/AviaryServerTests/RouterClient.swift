@@ -19,7 +19,7 @@ struct RouterClient: Sendable {
     let responder: any HTTPResponder<BasicRequestContext>
     let logger = Logger(label: "aviary.route-tests")
 
-    init(_ router: Router<BasicRequestContext>) {
+    init<Builder: HTTPResponderBuilder>(_ router: Builder) where Builder.Responder.Context == BasicRequestContext {
         responder = router.buildResponder()
     }
 

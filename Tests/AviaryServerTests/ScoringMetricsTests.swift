@@ -10,8 +10,10 @@ import Testing
 /// latency, labelled with the model and its version.
 @Suite("Scoring metrics")
 struct ScoringMetricsTests {
-    @Test("requests, errors, rows and latency reach the Prometheus exposition")
-    func exposition() async throws {
+    /// With `fastPath`, through `ScoringRouter`, as `aviary serve` runs: `POST /invocations` is
+    /// answered ahead of the router and must count the same.
+    @Test("requests, errors, rows and latency reach the Prometheus exposition", arguments: [false, true])
+    func exposition(fastPath: Bool) async throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("aviary-metrics-\(UUID().uuidString).json")
         try Data(ScoringRouteTests.modelJSON.utf8).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
@@ -20,7 +22,8 @@ struct ScoringMetricsTests {
             package: try ModelPackage.load(from: file), name: "stumps", version: "3", maximumBodySize: 1 << 20,
             metrics: ScoringMetrics(registry: registry, model: "stumps", version: "3")
         )
-        let client = RouterClient(buildScoringRouter(model: model, metricsRegistry: registry))
+        let router = buildScoringRouter(model: model, metricsRegistry: registry)
+        let client = fastPath ? RouterClient(ScoringRouter(router, model: model, requestLogLevel: .debug)) : RouterClient(router)
         for _ in 0..<3 { try await client.post("/invocations", #"{"instances": [[0.2, -1], [0.7, 3]]}"#) }
         try await client.post("/invocations", #"{"instances": [[0.2]]}"#)
         try await client.post("/v2/models/stumps/infer", #"{"inputs": [{"name": "x", "shape": [1, 2], "datatype": "FP64", "data": [0.2, -1]}]}"#)

@@ -30,7 +30,8 @@ struct ScoringRouteTests {
         defer { try? FileManager.default.removeItem(at: file) }
         let package = try ModelPackage.load(from: file)
         let model = ServedModel(package: package, name: "stumps", version: "3", maximumBodySize: maximumBodySize)
-        try await body(RouterClient(buildScoringRouter(model: model)), package)
+        // As `aviary serve` composes them: `POST /invocations` is answered ahead of the router.
+        try await body(RouterClient(ScoringRouter(buildScoringRouter(model: model), model: model, requestLogLevel: .debug)), package)
     }
 
     /// The predictor's own answers for rows of (a, b).

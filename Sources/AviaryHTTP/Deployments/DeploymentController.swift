@@ -27,7 +27,7 @@ public struct DeploymentController<Context: RequestContext>: Sendable {
     /// The scoring and export routes, at the server's root.
     public var routes: RouteCollection<Context> {
         let routes = RouteCollection(context: Context.self)
-        // `DeploymentScoringRouter` answers these ahead of the router for hosted names; the routes
+        // `ScoringRouter` answers these ahead of the router for hosted names; the routes
         // serve a router used without it, and give the 404 for a name this server lacks.
         routes.post("deployments/:name/invocations") { request, context in
             try await DeploymentScoring.answer(request, deployment(context), .mlflow)

@@ -71,7 +71,7 @@ enum DeploymentScoring {
     /// Scores a request with the variant it is assigned to, starts the shadows, and answers
     /// with the variant, version and request id in headers.
     static func invoke(_ request: Request, _ deployment: Deployment, wire: Wire) async throws -> Response {
-        let lane = deployment.lane(deployment.assignedIndex(key: deployment.stickyHeader.flatMap { firstValue(request.headers, $0) }))
+        let lane = deployment.lane(deployment.assignedIndex(key: deployment.stickyHeader.flatMap { ServedModel.firstValue(request.headers, $0) }))
         let model = lane.model
         let body: ByteBuffer
         do {
@@ -81,7 +81,7 @@ enum DeploymentScoring {
             throw error
         }
         let requestID = deployment.nextRequestID()
-        let contentType = wire == .mlflow ? firstValue(request.headers, .contentType) : nil
+        let contentType = wire == .mlflow ? ServedModel.firstValue(request.headers, .contentType) : nil
         let (predictions, callerID) = try score(deployment, lane, body, wire: wire, contentType: contentType, requestID: requestID)
         for index in deployment.shadows {
             let shadow = deployment.lane(index)
@@ -102,12 +102,6 @@ enum DeploymentScoring {
             DeploymentHeaders.requestID: requestID,
         ]
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
-    }
-
-    /// The first value of header `name`: unlike the `HTTPFields` subscript, this does not join
-    /// repeated fields into a new string.
-    static func firstValue(_ headers: HTTPFields, _ name: DeploymentHeaders.Name) -> String? {
-        headers.first { $0.name == name }?.value
     }
 
     /// Scores `body` with a variant's model, counting the request (with the status an error gets)

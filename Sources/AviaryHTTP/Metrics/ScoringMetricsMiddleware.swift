@@ -6,9 +6,18 @@ import Dispatch
 /// the error middleware gave them).
 public struct ScoringMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
     let metrics: ScoringMetrics
+    /// The endpoint every request counts under, for a middleware outside the router; nil
+    /// takes each request's route pattern.
+    let endpoint: String?
+    /// `endpoint`'s answered requests, looked up once.
+    let answered: ScoringMetrics.Endpoint?
 
-    public init(metrics: ScoringMetrics) {
+    /// - Parameter endpoint: the endpoint to count every request under; nil counts each under
+    ///   the route it matched (`unmatched` for none).
+    public init(metrics: ScoringMetrics, endpoint: String? = nil) {
         self.metrics = metrics
+        self.endpoint = endpoint
+        self.answered = endpoint.map(metrics.endpoint)
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -16,9 +25,13 @@ public struct ScoringMetricsMiddleware<Context: RequestContext>: RouterMiddlewar
         metrics.inFlight.increment()
         defer { metrics.inFlight.decrement() }
         let response = try await next(request, context)
-        // Unmatched paths share one label value, so probing clients cannot grow the series count.
-        let endpoint = context.endpointPath ?? "unmatched"
-        metrics.record(endpoint: endpoint, code: response.status.code, nanoseconds: DispatchTime.now().uptimeNanoseconds - start)
+        let nanoseconds = DispatchTime.now().uptimeNanoseconds - start
+        if let answered, response.status == .ok {
+            answered.recordAnswered(nanoseconds: nanoseconds)
+        } else {
+            // Unmatched paths share one label value, so probing clients cannot grow the series count.
+            metrics.record(endpoint: endpoint ?? context.endpointPath ?? "unmatched", code: response.status.code, nanoseconds: nanoseconds)
+        }
         return response
     }
 }

@@ -21,12 +21,8 @@ public struct ScoringController<Context: RequestContext>: Sendable {
         routes.get("ping") { _, _ in Response(status: .ok) }
         routes.get("health") { _, _ in Response(status: .ok) }
         routes.get("version") { _, _ in version }
-        routes.post("invocations") { request, _ in
-            let body = try await model.collectBody(request)
-            let batch = try model.decode(body, contentType: request.headers[.contentType])
-            let predictions = model.predict(batch)
-            return ServedModel.json("{\"predictions\":\(PredictionEncoding.nestedList(predictions))}")
-        }
+        // `ScoringRouter` answers this ahead of the router; the route serves a router used without it.
+        routes.post("invocations") { request, _ in try await model.answerInvocations(request) }
         return routes
     }
 }

@@ -71,6 +71,22 @@ public final class ServedModel: Sendable {
         return type.isEmpty ? "application/json" : type.lowercased()
     }
 
+    /// The first value of header `name`: unlike the `HTTPFields` subscript, this does not join
+    /// repeated fields into a new string.
+    static func firstValue(_ headers: HTTPFields, _ name: HTTPFields.Element.Name) -> String? {
+        headers.first { $0.name == name }?.value
+    }
+
+    /// The path of MLflow's scoring endpoint.
+    static let invocationsPath = "/invocations"
+
+    /// Answers a `POST /invocations` request: `{"predictions": …}`.
+    func answerInvocations(_ request: Request) async throws -> Response {
+        let body = try await collectBody(request)
+        let batch = try decode(body, contentType: Self.firstValue(request.headers, .contentType))
+        return Self.json("{\"predictions\":\(PredictionEncoding.nestedList(predict(batch)))}")
+    }
+
     func predict(_ batch: FeatureBatch) -> Predictions {
         let predictions = package.predictor.predict(batch)
         metrics.rows.increment(by: Int64(predictions.rowCount))
