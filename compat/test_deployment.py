@@ -240,7 +240,7 @@ variants:
     stop.set()
     sender.join(timeout=10)
     with sqlite3.connect(tmp_path / "log.db") as db:
-        logged = {row[0] for row in db.execute("SELECT request_id FROM predictions")}
+        logged = {row[0] for row in db.execute("SELECT request_id FROM prediction_ids")}
     durable = [request_id for request_id, at in acknowledged if at < killed - 0.5 - 0.25]
     assert len(durable) > 100, f"only {len(durable)} requests before the kill"
     missing = [request_id for request_id in durable if request_id not in logged]

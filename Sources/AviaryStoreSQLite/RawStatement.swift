@@ -37,7 +37,21 @@ struct RawStatement {
 
     /// Binds numbers as a blob of native-endian float64 (copied by SQLite).
     func bind(_ index: Int32, _ values: ArraySlice<Double>) {
-        _ = values.withUnsafeBytes { sqlite3_bind_blob(handle, index, $0.baseAddress, Int32($0.count), sqliteTransient) }
+        values.withUnsafeBytes { bind(index, blob: $0) }
+    }
+
+    /// Binds bytes as a blob (copied by SQLite).
+    func bind(_ index: Int32, bytes: [UInt8]) {
+        bytes.withUnsafeBytes { bind(index, blob: $0) }
+    }
+
+    /// Binds a blob; an empty one as a zero-length blob, not the NULL a nil pointer would bind.
+    private func bind(_ index: Int32, blob: UnsafeRawBufferPointer) {
+        if let base = blob.baseAddress, !blob.isEmpty {
+            sqlite3_bind_blob(handle, index, base, Int32(blob.count), sqliteTransient)
+        } else {
+            sqlite3_bind_zeroblob(handle, index, 0)
+        }
     }
 
     /// Runs the statement to completion and resets it for the next row.

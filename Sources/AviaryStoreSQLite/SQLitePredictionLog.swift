@@ -85,6 +85,44 @@ public struct SQLitePredictionLog: PredictionLogStore {
                     ALTER TABLE predictions DROP COLUMN columns;
                     """)
             }
+            // One row per flush and source instead of one per request (see `PredictionBlock`).
+            // Rows from before become blocks, in their order.
+            migrator.registerMigration("v5-blocks") { db in
+                try db.execute(sql: """
+                    CREATE TABLE prediction_blocks (
+                        id INTEGER PRIMARY KEY,
+                        deployment TEXT NOT NULL,
+                        variant TEXT NOT NULL,
+                        model_version TEXT NOT NULL,
+                        shadow INTEGER NOT NULL,
+                        columns_id INTEGER NOT NULL,
+                        first_timestamp INTEGER NOT NULL,
+                        last_timestamp INTEGER NOT NULL,
+                        count INTEGER NOT NULL,
+                        entries BLOB NOT NULL,
+                        request_ids BLOB NOT NULL,
+                        features BLOB NOT NULL,
+                        outputs BLOB NOT NULL
+                    );
+                    CREATE INDEX prediction_blocks_by_time ON prediction_blocks(deployment, last_timestamp);
+                    CREATE INDEX prediction_blocks_by_start ON prediction_blocks(first_timestamp);
+                    CREATE TABLE prediction_ids (
+                        request_id TEXT NOT NULL,
+                        block INTEGER NOT NULL,
+                        PRIMARY KEY (request_id, block)
+                    ) WITHOUT ROWID;
+                    """)
+                let names = try Self.columnNames(db)
+                let rows = try Array(Row.fetchCursor(db, sql: "SELECT deployment, \(Self.legacyRecordColumns) FROM predictions ORDER BY rowid").map { row in
+                    PredictionRecord(
+                        requestID: row[1], deployment: row[0], variant: row[2], modelVersion: row[3], shadow: row[4], timestamp: row[5],
+                        latencyMicroseconds: row[6], columns: names[row[7]] ?? "[]", features: try Self.doubles(row, 8), outputs: try Self.doubles(row, 9),
+                        outputWidth: row[10], float32: row[11]
+                    )
+                })
+                try Self.write(PredictionBatch(rows), db)
+                try db.execute(sql: "DROP TABLE predictions")
+            }
             try migrator.migrate(pool)
         } catch {
             throw AviaryError(.invalidState, "Cannot open the prediction log '\(path)': \((error as? DatabaseError)?.message ?? "\(error)")")
@@ -92,36 +130,40 @@ public struct SQLitePredictionLog: PredictionLogStore {
     }
 
     public func append(_ batch: PredictionBatch) throws {
-        try pool.write { db in
-            let insert = try RawStatement(db, sql: """
-                INSERT INTO predictions (request_id, deployment, variant, model_version, shadow, timestamp, latency_us, columns_id, features,
-                                         outputs, output_width, float32)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
-            // Bindings persist across rows, so what a source holds is bound when the source
-            // changes, and its column names are looked up once per source and batch.
-            var columnsIDs = [Int64?](repeating: nil, count: batch.sources.count)
-            var bound: Int?
-            for entry in batch.entries {
-                if entry.source != bound {
-                    let source = batch.sources[entry.source]
-                    let columnsID = try columnsIDs[entry.source] ?? Self.columnsID(db, source.columns)
-                    columnsIDs[entry.source] = columnsID
-                    insert.bind(2, source.deployment)
-                    insert.bind(3, source.variant)
-                    insert.bind(4, source.modelVersion)
-                    insert.bind(5, Int64(source.shadow ? 1 : 0))
-                    insert.bind(8, columnsID)
-                    bound = entry.source
-                }
-                insert.bind(1, entry.requestID)
-                insert.bind(6, entry.timestamp)
-                insert.bind(7, entry.latencyMicroseconds)
-                insert.bind(9, batch.features[entry.features])
-                insert.bind(10, batch.outputs[entry.outputs])
-                insert.bind(11, Int64(entry.outputWidth))
-                insert.bind(12, Int64(entry.float32 ? 1 : 0))
-                try insert.step()
+        try pool.write { db in try Self.write(batch, db) }
+    }
+
+    /// Writes `batch` as one block per source, each with its requests' `prediction_ids`.
+    static func write(_ batch: PredictionBatch, _ db: Database) throws {
+        var bySource = [[Int]](repeating: [], count: batch.sources.count)
+        for (index, entry) in batch.entries.enumerated() { bySource[entry.source].append(index) }
+        let insertBlock = try RawStatement(db, sql: """
+            INSERT INTO prediction_blocks (deployment, variant, model_version, shadow, columns_id, first_timestamp, last_timestamp, count, entries,
+                                           request_ids, features, outputs)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        let insertID = try RawStatement(db, sql: "INSERT OR IGNORE INTO prediction_ids (request_id, block) VALUES (?, ?)")
+        for (source, indices) in zip(batch.sources, bySource) {
+            let block = PredictionBlock(batch, indices)
+            guard let times = block.timeRange else { continue }
+            insertBlock.bind(1, source.deployment)
+            insertBlock.bind(2, source.variant)
+            insertBlock.bind(3, source.modelVersion)
+            insertBlock.bind(4, Int64(source.shadow ? 1 : 0))
+            insertBlock.bind(5, try columnsID(db, source.columns))
+            insertBlock.bind(6, times.lowerBound)
+            insertBlock.bind(7, times.upperBound)
+            insertBlock.bind(8, Int64(block.entries.count))
+            insertBlock.bind(9, bytes: block.packedEntries)
+            insertBlock.bind(10, bytes: block.requestIDs)
+            insertBlock.bind(11, block.features[...])
+            insertBlock.bind(12, block.outputs[...])
+            try insertBlock.step()
+            let id = db.lastInsertedRowID
+            insertID.bind(2, id)
+            for entry in indices {
+                insertID.bind(1, batch.entries[entry].requestID)
+                try insertID.step()
             }
         }
     }
@@ -137,17 +179,53 @@ public struct SQLitePredictionLog: PredictionLogStore {
         Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT id, names FROM prediction_columns").map { ($0[0], $0[1]) })
     }
 
-    /// The columns `record(_:deployment:names:)` reads, in order.
-    static let recordColumns = "request_id, variant, model_version, shadow, timestamp, latency_us, columns_id, features, outputs, output_width, float32"
+    /// The columns of the per-request table before v5, after `deployment`.
+    static let legacyRecordColumns = "request_id, variant, model_version, shadow, timestamp, latency_us, columns_id, features, outputs, output_width, float32"
 
-    /// A record from a row of `recordColumns` (read from a cursor: values are decoded straight
-    /// from the statement, not boxed first); `names` maps `columns_id` to its names.
-    static func record(_ row: Row, deployment: String, names: [Int64: String]) throws -> PredictionRecord {
-        PredictionRecord(
-            requestID: row[0], deployment: deployment, variant: row[1], modelVersion: row[2], shadow: row[3], timestamp: row[4],
-            latencyMicroseconds: row[5], columns: names[row[6]] ?? "[]", features: try doubles(row, 7), outputs: try doubles(row, 8),
-            outputWidth: row[9], float32: row[10]
-        )
+    /// The columns `BlockRecords` reads, in order.
+    static let blockColumns = "id, deployment, variant, model_version, shadow, columns_id, entries, request_ids, features, outputs"
+
+    /// A block read with `blockColumns`, with what its records share.
+    struct BlockRecords {
+        let id: Int64
+        let block: PredictionBlock
+        let deployment: String
+        let variant: String
+        let modelVersion: String
+        let shadow: Bool
+        let columns: String
+
+        init(_ row: Row, names: [Int64: String]) throws {
+            id = row[0]
+            deployment = row[1]
+            variant = row[2]
+            modelVersion = row[3]
+            shadow = row[4]
+            columns = names[row[5]] ?? "[]"
+            block = try PredictionBlock(row, column: 6)
+        }
+
+        /// Entry `k` as a record.
+        func record(_ k: Int) -> PredictionRecord {
+            let entry = block.entries[k]
+            return PredictionRecord(
+                requestID: block.requestID(k), deployment: deployment, variant: variant, modelVersion: modelVersion, shadow: shadow,
+                timestamp: entry.timestamp, latencyMicroseconds: entry.latencyMicroseconds, columns: columns,
+                features: Array(block.features[entry.features]), outputs: Array(block.outputs[entry.outputs]), outputWidth: entry.outputWidth,
+                float32: entry.float32
+            )
+        }
+    }
+
+    /// Where a record sits, for a stable order among equal timestamps: by block, then within it.
+    private struct Position: Comparable {
+        var timestamp: Int64
+        var block: Int64
+        var slot: Int
+
+        static func < (a: Position, b: Position) -> Bool {
+            (a.timestamp, a.block, a.slot) < (b.timestamp, b.block, b.slot)
+        }
     }
 
     /// A float64 blob column back as numbers, copied straight from SQLite's buffer (which need
@@ -161,10 +239,26 @@ public struct SQLitePredictionLog: PredictionLogStore {
         }
     }
 
+    /// Deletes records older than `cutoff`: whole blocks when all of theirs are, and a block
+    /// that straddles it is written again with the records it keeps.
     public func deleteOlder(than cutoff: Int64) throws -> Int {
         try pool.write { db in
-            try db.execute(sql: "DELETE FROM predictions WHERE timestamp < ?", arguments: [cutoff])
-            let deleted = db.changesCount
+            let names = try Self.columnNames(db)
+            let deleteID = try RawStatement(db, sql: "DELETE FROM prediction_ids WHERE request_id = ? AND block = ?")
+            var kept: [PredictionRecord] = []
+            var deleted = 0
+            let blocks = try Row.fetchAll(db, sql: "SELECT \(Self.blockColumns) FROM prediction_blocks WHERE first_timestamp < ?", arguments: [cutoff])
+            for row in blocks {
+                let stored = try BlockRecords(row, names: names)
+                for k in stored.block.entries.indices {
+                    if stored.block.entries[k].timestamp < cutoff { deleted += 1 } else { kept.append(stored.record(k)) }
+                    deleteID.bind(1, stored.block.requestID(k))
+                    deleteID.bind(2, stored.id)
+                    try deleteID.step()
+                }
+                try db.execute(sql: "DELETE FROM prediction_blocks WHERE id = ?", arguments: [stored.id])
+            }
+            try Self.write(PredictionBatch(kept), db)
             try db.execute(sql: "DELETE FROM feedback WHERE timestamp < ?", arguments: [cutoff])
             return deleted
         }
@@ -173,34 +267,68 @@ public struct SQLitePredictionLog: PredictionLogStore {
     public func records(deployment: String, since: Int64) throws -> [PredictionRecord] {
         try pool.read { db in
             let names = try Self.columnNames(db)
-            return try Array(Row.fetchCursor(db, sql: """
-                SELECT \(Self.recordColumns) FROM predictions
-                WHERE deployment = ? AND timestamp >= ? ORDER BY timestamp, rowid
-                """, arguments: [deployment, since]).map { try Self.record($0, deployment: deployment, names: names) })
+            var found: [(Position, PredictionRecord)] = []
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT \(Self.blockColumns) FROM prediction_blocks WHERE deployment = ? AND last_timestamp >= ? ORDER BY id
+                """, arguments: [deployment, since])
+            while let row = try rows.next() {
+                let stored = try BlockRecords(row, names: names)
+                for (k, entry) in stored.block.entries.enumerated() where entry.timestamp >= since {
+                    found.append((Position(timestamp: entry.timestamp, block: stored.id, slot: k), stored.record(k)))
+                }
+            }
+            return found.sorted { $0.0 < $1.0 }.map(\.1)
         }
     }
 
     public func latest(deployment: String, count: Int) throws -> [PredictionRecord] {
-        try pool.read { db in
+        guard count > 0 else { return [] }
+        return try pool.read { db in
             let names = try Self.columnNames(db)
-            return try Array(Row.fetchCursor(db, sql: """
-                SELECT \(Self.recordColumns) FROM predictions
-                WHERE deployment = ? AND shadow = 0 ORDER BY timestamp DESC, rowid DESC LIMIT ?
-                """, arguments: [deployment, count]).map { try Self.record($0, deployment: deployment, names: names) }).reversed()
+            var found: [(Position, PredictionRecord)] = []
+            // Blocks newest first, until the `count` newest records so far are newer than the next block's newest.
+            var threshold = Int64.min
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT \(Self.blockColumns), last_timestamp FROM prediction_blocks WHERE deployment = ? AND shadow = 0
+                ORDER BY last_timestamp DESC, id DESC
+                """, arguments: [deployment])
+            while let row = try rows.next() {
+                guard (row[10] as Int64) >= threshold else { break }
+                let stored = try BlockRecords(row, names: names)
+                for (k, entry) in stored.block.entries.enumerated() {
+                    found.append((Position(timestamp: entry.timestamp, block: stored.id, slot: k), stored.record(k)))
+                }
+                if found.count >= count {
+                    found.sort { $0.0 < $1.0 }
+                    found.removeFirst(found.count - count)
+                    threshold = found[0].0.timestamp
+                }
+            }
+            return found.sorted { $0.0 < $1.0 }.map(\.1)
         }
     }
 
     public func recordFeedback(_ feedback: [Feedback], deployment: String, timestamp: Int64) throws {
         try pool.write { db in
-            let lookup = try db.makeStatement(
-                sql: "SELECT length(outputs) / 8 / output_width FROM predictions WHERE request_id = ? AND deployment = ? AND shadow = 0"
-            )
+            let lookup = try db.makeStatement(sql: """
+                SELECT b.id, b.entries, b.request_ids, b.features, b.outputs FROM prediction_ids i JOIN prediction_blocks b ON b.id = i.block
+                WHERE i.request_id = ? AND b.deployment = ? AND b.shadow = 0
+                """)
+            // Each block read once per call: its request ids to their scored row counts.
+            var rowCounts: [Int64: [String: Int]] = [:]
             var unknown: [String] = []
             for (k, item) in feedback.enumerated() {
-                guard let rows = try Int.fetchOne(lookup, arguments: [item.requestID, deployment]) else {
+                guard let row = try Row.fetchOne(lookup, arguments: [item.requestID, deployment]) else {
                     unknown.append(item.requestID)
                     continue
                 }
+                let id: Int64 = row[0]
+                if rowCounts[id] == nil {
+                    let block = try PredictionBlock(row, column: 1)
+                    rowCounts[id] = Dictionary(block.entries.indices.map { (block.requestID($0), block.entries[$0].outputs.count / max(block.entries[$0].outputWidth, 1)) },
+                                               uniquingKeysWith: { first, _ in first })
+                }
+                let rows = rowCounts[id]?[item.requestID] ?? 0
                 guard rows == item.truth.count else {
                     throw AviaryError.invalid("feedback[\(k)].truth: request '\(item.requestID)' scored \(rows) row(s), got \(item.truth.count) truth value(s)")
                 }
@@ -224,16 +352,30 @@ public struct SQLitePredictionLog: PredictionLogStore {
 
     public func labeled(deployment: String, since: Int64) throws -> [LabeledPrediction] {
         try pool.read { db in
-            try Array(Row.fetchCursor(db, sql: """
-                SELECT p.variant, p.model_version, p.shadow, p.timestamp, p.outputs, p.output_width, f.truth
-                FROM feedback f JOIN predictions p ON p.request_id = f.request_id AND p.deployment = f.deployment
-                WHERE f.deployment = ? AND p.timestamp >= ? ORDER BY p.timestamp, p.rowid
-                """, arguments: [deployment, since]).map { row in
-                LabeledPrediction(
-                    variant: row[0], modelVersion: row[1], shadow: row[2], timestamp: row[3], outputs: try Self.doubles(row, 4), outputWidth: row[5],
-                    truth: LoggedValues.numbers((row[6] as String)[...])
-                )
-            })
+            let names = try Self.columnNames(db)
+            // The truth of every labelled request, by block.
+            var truths: [Int64: [String: String]] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT i.block, f.request_id, f.truth FROM feedback f
+                JOIN prediction_ids i ON i.request_id = f.request_id
+                JOIN prediction_blocks b ON b.id = i.block AND b.deployment = f.deployment
+                WHERE f.deployment = ? AND b.last_timestamp >= ?
+                """, arguments: [deployment, since]) {
+                truths[row[0], default: [:]][row[1]] = row[2]
+            }
+            var found: [(Position, LabeledPrediction)] = []
+            for (id, truth) in truths {
+                guard let row = try Row.fetchOne(db, sql: "SELECT \(Self.blockColumns) FROM prediction_blocks WHERE id = ?", arguments: [id]) else { continue }
+                let stored = try BlockRecords(row, names: names)
+                for (k, entry) in stored.block.entries.enumerated() where entry.timestamp >= since {
+                    guard let text = truth[stored.block.requestID(k)] else { continue }
+                    found.append((Position(timestamp: entry.timestamp, block: id, slot: k), LabeledPrediction(
+                        variant: stored.variant, modelVersion: stored.modelVersion, shadow: stored.shadow, timestamp: entry.timestamp,
+                        outputs: Array(stored.block.outputs[entry.outputs]), outputWidth: entry.outputWidth, truth: LoggedValues.numbers(text[...])
+                    )))
+                }
+            }
+            return found.sorted { $0.0 < $1.0 }.map(\.1)
         }
     }
 

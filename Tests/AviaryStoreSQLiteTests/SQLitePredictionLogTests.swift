@@ -22,15 +22,26 @@ struct SQLitePredictionLogTests {
         defer { try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path) }
         let writer = PredictionLogWriter(store: try SQLitePredictionLog(path: path), flushInterval: .seconds(1), retention: nil)
         let records = (0..<1000).map { Self.record($0, at: 1_000 + Int64($0)) }
-        for record in records { writer.record(record) }
+        for record in records.prefix(400) { writer.record(record) }
         #expect(try writer.store.records(deployment: "churn", since: 0).isEmpty, "nothing is written before a flush")
+        // Three flushes, so records span blocks of every source.
+        try writer.flush()
+        for record in records[400..<950] { writer.record(record) }
+        try writer.flush()
+        for record in records.suffix(50) { writer.record(record) }
         try writer.flush()
         let reopened = try SQLitePredictionLog(path: path)
         #expect(try reopened.records(deployment: "churn", since: 0) == records)
         #expect(try reopened.records(deployment: "churn", since: 1_500).count == 500)
         #expect(try reopened.records(deployment: "other", since: 0).isEmpty)
-        #expect(try reopened.deleteOlder(than: 1_900) == 900)
+        #expect(try reopened.latest(deployment: "churn", count: 30) == records.suffix(60).filter { !$0.shadow }, "answered records only, across blocks")
+        #expect(try reopened.deleteOlder(than: 1_900) == 900, "blocks straddling the cutoff keep their newer records")
         #expect(try reopened.records(deployment: "churn", since: 0) == Array(records.suffix(100)))
+        #expect(throws: AviaryError.self, "a deleted request takes no feedback") {
+            try reopened.recordFeedback([Feedback(requestID: "r898", truth: [1])], deployment: "churn", timestamp: 5)
+        }
+        try reopened.recordFeedback([Feedback(requestID: "r900", truth: [1]), Feedback(requestID: "r998", truth: [0])], deployment: "churn", timestamp: 5)
+        #expect(try reopened.labeled(deployment: "churn", since: 0).map(\.timestamp) == [1_900, 1_998], "kept records are still found by id")
     }
 }
 
