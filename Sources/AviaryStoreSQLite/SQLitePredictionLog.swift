@@ -298,13 +298,12 @@ public struct SQLitePredictionLog: PredictionLogStore {
                 for (k, entry) in stored.block.entries.enumerated() {
                     found.append((Position(timestamp: entry.timestamp, block: stored.id, slot: k), stored.record(k)))
                 }
-                if found.count >= count {
-                    found.sort { $0.0 < $1.0 }
-                    found.removeFirst(found.count - count)
-                    threshold = found[0].0.timestamp
+                if threshold == .min, found.count >= count {
+                    // Fixed once: more blocks could only raise it, so stopping below it is safe.
+                    threshold = found.map(\.0.timestamp).sorted(by: >)[count - 1]
                 }
             }
-            return found.sorted { $0.0 < $1.0 }.map(\.1)
+            return found.sorted { $0.0 < $1.0 }.suffix(count).map(\.1)
         }
     }
 
@@ -354,11 +353,13 @@ public struct SQLitePredictionLog: PredictionLogStore {
         try pool.read { db in
             let names = try Self.columnNames(db)
             // The truth of every labelled request, by block.
+            // CROSS JOIN fixes the order: left to itself SQLite starts from the blocks and probes
+            // every feedback row for each (2.3 s for 34 blocks and 115,000 labels, not 0.2 s).
             var truths: [Int64: [String: String]] = [:]
             for row in try Row.fetchAll(db, sql: """
                 SELECT i.block, f.request_id, f.truth FROM feedback f
-                JOIN prediction_ids i ON i.request_id = f.request_id
-                JOIN prediction_blocks b ON b.id = i.block AND b.deployment = f.deployment
+                CROSS JOIN prediction_ids i ON i.request_id = f.request_id
+                CROSS JOIN prediction_blocks b ON b.id = i.block AND b.deployment = f.deployment
                 WHERE f.deployment = ? AND b.last_timestamp >= ?
                 """, arguments: [deployment, since]) {
                 truths[row[0], default: [:]][row[1]] = row[2]
