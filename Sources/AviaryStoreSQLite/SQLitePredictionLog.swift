@@ -105,7 +105,7 @@ public struct SQLitePredictionLog: PredictionLogStore {
                         outputs BLOB NOT NULL
                     );
                     CREATE INDEX prediction_blocks_by_time ON prediction_blocks(deployment, last_timestamp);
-                    CREATE INDEX prediction_blocks_by_start ON prediction_blocks(first_timestamp);
+                    CREATE INDEX prediction_blocks_by_end ON prediction_blocks(last_timestamp);
                     CREATE TABLE prediction_ids (
                         request_id TEXT NOT NULL,
                         block INTEGER NOT NULL,
@@ -239,26 +239,28 @@ public struct SQLitePredictionLog: PredictionLogStore {
         }
     }
 
-    /// Deletes records older than `cutoff`: whole blocks when all of theirs are, and a block
-    /// that straddles it is written again with the records it keeps.
+    /// Deletes the blocks whose records are all older than `cutoff`: a record outlives the
+    /// cutoff by at most its flush interval, and retention never writes a block again.
     public func deleteOlder(than cutoff: Int64) throws -> Int {
         try pool.write { db in
-            let names = try Self.columnNames(db)
             let deleteID = try RawStatement(db, sql: "DELETE FROM prediction_ids WHERE request_id = ? AND block = ?")
-            var kept: [PredictionRecord] = []
             var deleted = 0
-            let blocks = try Row.fetchAll(db, sql: "SELECT \(Self.blockColumns) FROM prediction_blocks WHERE first_timestamp < ?", arguments: [cutoff])
-            for row in blocks {
-                let stored = try BlockRecords(row, names: names)
-                for k in stored.block.entries.indices {
-                    if stored.block.entries[k].timestamp < cutoff { deleted += 1 } else { kept.append(stored.record(k)) }
-                    deleteID.bind(1, stored.block.requestID(k))
-                    deleteID.bind(2, stored.id)
+            let blocks = try Row.fetchCursor(db, sql: """
+                SELECT id, entries, request_ids, features, outputs FROM prediction_blocks WHERE last_timestamp < ?
+                """, arguments: [cutoff])
+            var ids: [Int64] = []
+            while let row = try blocks.next() {
+                let id: Int64 = row[0]
+                let block = try PredictionBlock(row, column: 1)
+                deleteID.bind(2, id)
+                for k in block.entries.indices {
+                    deleteID.bind(1, block.requestID(k))
                     try deleteID.step()
                 }
-                try db.execute(sql: "DELETE FROM prediction_blocks WHERE id = ?", arguments: [stored.id])
+                deleted += block.entries.count
+                ids.append(id)
             }
-            try Self.write(PredictionBatch(kept), db)
+            for id in ids { try db.execute(sql: "DELETE FROM prediction_blocks WHERE id = ?", arguments: [id]) }
             try db.execute(sql: "DELETE FROM feedback WHERE timestamp < ?", arguments: [cutoff])
             return deleted
         }

@@ -35,13 +35,16 @@ struct SQLitePredictionLogTests {
         #expect(try reopened.records(deployment: "churn", since: 1_500).count == 500)
         #expect(try reopened.records(deployment: "other", since: 0).isEmpty)
         #expect(try reopened.latest(deployment: "churn", count: 30) == records.suffix(60).filter { !$0.shadow }, "answered records only, across blocks")
-        #expect(try reopened.deleteOlder(than: 1_900) == 900, "blocks straddling the cutoff keep their newer records")
-        #expect(try reopened.records(deployment: "churn", since: 0) == Array(records.suffix(100)))
+        // Retention deletes whole flushes: the second (records 400..<950) straddles 1,900 and stays.
+        #expect(try reopened.deleteOlder(than: 1_900) == 400)
+        #expect(try reopened.records(deployment: "churn", since: 0) == Array(records.suffix(600)))
+        #expect(try reopened.deleteOlder(than: 1_950) == 550)
+        #expect(try reopened.records(deployment: "churn", since: 0) == Array(records.suffix(50)))
         #expect(throws: AviaryError.self, "a deleted request takes no feedback") {
-            try reopened.recordFeedback([Feedback(requestID: "r898", truth: [1])], deployment: "churn", timestamp: 5)
+            try reopened.recordFeedback([Feedback(requestID: "r948", truth: [1])], deployment: "churn", timestamp: 5)
         }
-        try reopened.recordFeedback([Feedback(requestID: "r900", truth: [1]), Feedback(requestID: "r998", truth: [0])], deployment: "churn", timestamp: 5)
-        #expect(try reopened.labeled(deployment: "churn", since: 0).map(\.timestamp) == [1_900, 1_998], "kept records are still found by id")
+        try reopened.recordFeedback([Feedback(requestID: "r950", truth: [1]), Feedback(requestID: "r998", truth: [0])], deployment: "churn", timestamp: 5)
+        #expect(try reopened.labeled(deployment: "churn", since: 0).map(\.timestamp) == [1_950, 1_998], "kept records are still found by id")
     }
 }
 

@@ -132,6 +132,8 @@ public protocol PredictionLogStore: Sendable {
     /// Stores all of `batch`'s requests or none of them.
     func append(_ batch: PredictionBatch) throws
     /// Deletes records (and their feedback) older than `cutoff` (milliseconds since 1970); returns how many.
+    /// A store that keeps one flush's records together may keep a record until the newest of
+    /// its flush is older than `cutoff` too.
     @discardableResult
     func deleteOlder(than cutoff: Int64) throws -> Int
     /// A deployment's records from `since` on, oldest first.
