@@ -17,7 +17,6 @@ import io
 import json
 import os
 import re
-import sqlite3
 import threading
 import signal
 import subprocess
@@ -239,8 +238,14 @@ variants:
     deployment.proc.wait(timeout=10)
     stop.set()
     sender.join(timeout=10)
-    with sqlite3.connect(tmp_path / "log.db") as db:
-        logged = {row[0] for row in db.execute("SELECT request_id FROM prediction_ids")}
+    # Read back as a user would: a new server on the same log, its CSV export.
+    restarted = Deployment(spec, os.environ["MLFLOW_TRACKING_URI"], tmp_path / "restarted.log")
+    try:
+        exported = requests.get(f"{restarted.url}/deployments/churn/predictions", timeout=30)
+    finally:
+        restarted.stop()
+    assert exported.status_code == 200, exported.text
+    logged = {row["request_id"] for row in csv.DictReader(io.StringIO(exported.text))}
     durable = [request_id for request_id, at in acknowledged if at < killed - 0.5 - 0.25]
     assert len(durable) > 100, f"only {len(durable)} requests before the kill"
     missing = [request_id for request_id in durable if request_id not in logged]

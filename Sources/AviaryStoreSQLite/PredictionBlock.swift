@@ -7,7 +7,8 @@ import GRDB
 ///
 /// Why blocks: one SQLite row per request, with its time and request-id index entries, cost
 /// the log's writer ~5 µs per request, three B-tree inserts each; a block is one row per flush
-/// and source, plus one `prediction_ids` entry per request for feedback to find it.
+/// and source. Feedback finds a request's block by the `RequestID` number range each block
+/// records, not by an index entry per request.
 struct PredictionBlock {
     /// One request in the block; ranges index `requestIDs`, `features` and `outputs`.
     struct Entry {
@@ -49,9 +50,9 @@ struct PredictionBlock {
     }
 
     /// A block read back from the `entries`, `request_ids`, `features` and `outputs` columns
-    /// at `column`, `column + 1`, … of `row`.
-    init(_ row: Row, column: Int) throws {
-        features = try SQLitePredictionLog.doubles(row, column + 2)
+    /// at `column`, `column + 1`, … of `row`; with `features: false`, without the features.
+    init(_ row: Row, column: Int, features withFeatures: Bool = true) throws {
+        features = withFeatures ? try SQLitePredictionLog.doubles(row, column + 2) : []
         outputs = try SQLitePredictionLog.doubles(row, column + 3)
         requestIDs = try row.withUnsafeData(atIndex: column + 1) { $0.map { [UInt8]($0) } ?? [] }
         let packed = try row.withUnsafeData(atIndex: column) { $0.map { [UInt8]($0) } ?? [] }
@@ -72,7 +73,7 @@ struct PredictionBlock {
                 output += outputCount
             }
         }
-        guard id == requestIDs.count, feature == features.count, output == outputs.count else {
+        guard id == requestIDs.count, !withFeatures || feature == features.count, output == outputs.count else {
             throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "a prediction block's entries do not match its ids, features and outputs")
         }
     }

@@ -31,6 +31,11 @@ struct RawStatement {
         sqlite3_bind_int64(handle, index, value)
     }
 
+    /// Binds an optional integer; `nil` binds SQL NULL.
+    func bind(_ index: Int32, _ value: Int64?) {
+        if let value { bind(index, value) } else { sqlite3_bind_null(handle, index) }
+    }
+
     func bind(_ index: Int32, _ value: Double) {
         sqlite3_bind_double(handle, index, value)
     }

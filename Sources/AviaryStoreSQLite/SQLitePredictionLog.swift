@@ -99,6 +99,9 @@ public struct SQLitePredictionLog: PredictionLogStore {
                         first_timestamp INTEGER NOT NULL,
                         last_timestamp INTEGER NOT NULL,
                         count INTEGER NOT NULL,
+                        id_group INTEGER,
+                        min_number INTEGER,
+                        max_number INTEGER,
                         entries BLOB NOT NULL,
                         request_ids BLOB NOT NULL,
                         features BLOB NOT NULL,
@@ -106,11 +109,7 @@ public struct SQLitePredictionLog: PredictionLogStore {
                     );
                     CREATE INDEX prediction_blocks_by_time ON prediction_blocks(deployment, last_timestamp);
                     CREATE INDEX prediction_blocks_by_end ON prediction_blocks(last_timestamp);
-                    CREATE TABLE prediction_ids (
-                        request_id TEXT NOT NULL,
-                        block INTEGER NOT NULL,
-                        PRIMARY KEY (request_id, block)
-                    ) WITHOUT ROWID;
+                    CREATE INDEX prediction_blocks_by_request ON prediction_blocks(id_group, max_number);
                     """)
                 let names = try Self.columnNames(db)
                 let rows = try Array(Row.fetchCursor(db, sql: "SELECT deployment, \(Self.legacyRecordColumns) FROM predictions ORDER BY rowid").map { row in
@@ -133,16 +132,15 @@ public struct SQLitePredictionLog: PredictionLogStore {
         try pool.write { db in try Self.write(batch, db) }
     }
 
-    /// Writes `batch` as one block per source, each with its requests' `prediction_ids`.
+    /// Writes `batch` as one block per source.
     static func write(_ batch: PredictionBatch, _ db: Database) throws {
         var bySource = [[Int]](repeating: [], count: batch.sources.count)
         for (index, entry) in batch.entries.enumerated() { bySource[entry.source].append(index) }
         let insertBlock = try RawStatement(db, sql: """
-            INSERT INTO prediction_blocks (deployment, variant, model_version, shadow, columns_id, first_timestamp, last_timestamp, count, entries,
-                                           request_ids, features, outputs)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO prediction_blocks (deployment, variant, model_version, shadow, columns_id, first_timestamp, last_timestamp, count, id_group,
+                                           min_number, max_number, entries, request_ids, features, outputs)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
-        let insertID = try RawStatement(db, sql: "INSERT OR IGNORE INTO prediction_ids (request_id, block) VALUES (?, ?)")
         for (source, indices) in zip(batch.sources, bySource) {
             let block = PredictionBlock(batch, indices)
             guard let times = block.timeRange else { continue }
@@ -154,18 +152,72 @@ public struct SQLitePredictionLog: PredictionLogStore {
             insertBlock.bind(6, times.lowerBound)
             insertBlock.bind(7, times.upperBound)
             insertBlock.bind(8, Int64(block.entries.count))
-            insertBlock.bind(9, bytes: block.packedEntries)
-            insertBlock.bind(10, bytes: block.requestIDs)
-            insertBlock.bind(11, block.features[...])
-            insertBlock.bind(12, block.outputs[...])
+            let range = requestRange(batch, indices)
+            insertBlock.bind(9, range?.group)
+            insertBlock.bind(10, range?.numbers.lowerBound)
+            insertBlock.bind(11, range?.numbers.upperBound)
+            insertBlock.bind(12, bytes: block.packedEntries)
+            insertBlock.bind(13, bytes: block.requestIDs)
+            insertBlock.bind(14, block.features[...])
+            insertBlock.bind(15, block.outputs[...])
             try insertBlock.step()
-            let id = db.lastInsertedRowID
-            insertID.bind(2, id)
-            for entry in indices {
-                insertID.bind(1, batch.entries[entry].requestID)
-                try insertID.step()
+        }
+    }
+
+    /// The `RequestID` group and number range of the requests at `indices`; nil when any id
+    /// is not a `RequestID` or they are not all of one group (such a block is found by a scan).
+    static func requestRange(_ batch: PredictionBatch, _ indices: [Int]) -> (group: Int64, numbers: ClosedRange<Int64>)? {
+        var range: (group: Int64, numbers: ClosedRange<Int64>)?
+        for index in indices {
+            guard let (group, number) = RequestID.parse(batch.entries[index].requestID) else { return nil }
+            guard let known = range else {
+                range = (group, number...number)
+                continue
+            }
+            guard known.group == group else { return nil }
+            range = (group, min(known.numbers.lowerBound, number)...max(known.numbers.upperBound, number))
+        }
+        return range
+    }
+
+    /// The answered (not shadow) block of `deployment` that holds `requestID`, with each of its
+    /// request ids' scored row counts; blocks already in `read` are not read again.
+    ///
+    /// A `RequestID` is looked for first in the few blocks of its group whose number range ends
+    /// at or after it: a request is in one answered block, and blocks of later flushes end
+    /// higher. Any other id, or one not found there, is looked for in every block whose range
+    /// could hold it, and in every block without a range.
+    static func answeredBlock(
+        _ db: Database, requestID: String, deployment: String, read: inout [Int64: [String: Int]]
+    ) throws -> [String: Int]? {
+        let parsed = RequestID.parse(requestID)
+        var candidates: [Int64] = []
+        if let (group, number) = parsed {
+            candidates = try Int64.fetchAll(db, sql: """
+                SELECT id FROM prediction_blocks WHERE id_group = ? AND max_number >= ? AND min_number <= ? AND deployment = ? AND shadow = 0
+                ORDER BY max_number LIMIT 8
+                """, arguments: [group, number, number, deployment])
+        }
+        for pass in 0..<2 {
+            if pass == 1 {
+                candidates = try Int64.fetchAll(db, sql: """
+                    SELECT id FROM prediction_blocks WHERE deployment = ? AND shadow = 0
+                    AND (id_group IS NULL OR (id_group = ? AND min_number <= ? AND max_number >= ?))
+                    """, arguments: [deployment, parsed?.group, parsed?.number, parsed?.number])
+            }
+            for id in candidates {
+                if read[id] == nil {
+                    let row = try Row.fetchOne(db, sql: "SELECT entries, request_ids, x'', outputs FROM prediction_blocks WHERE id = ?", arguments: [id])!
+                    let block = try PredictionBlock(row, column: 0, features: false)
+                    read[id] = Dictionary(
+                        block.entries.indices.map { (block.requestID($0), block.entries[$0].outputs.count / max(block.entries[$0].outputWidth, 1)) },
+                        uniquingKeysWith: { first, _ in first }
+                    )
+                }
+                if let rows = read[id], rows[requestID] != nil { return rows }
             }
         }
+        return nil
     }
 
     /// The id of a column-names JSON array in `prediction_columns`, added if new.
@@ -243,24 +295,8 @@ public struct SQLitePredictionLog: PredictionLogStore {
     /// cutoff by at most its flush interval, and retention never writes a block again.
     public func deleteOlder(than cutoff: Int64) throws -> Int {
         try pool.write { db in
-            let deleteID = try RawStatement(db, sql: "DELETE FROM prediction_ids WHERE request_id = ? AND block = ?")
-            var deleted = 0
-            let blocks = try Row.fetchCursor(db, sql: """
-                SELECT id, entries, request_ids, features, outputs FROM prediction_blocks WHERE last_timestamp < ?
-                """, arguments: [cutoff])
-            var ids: [Int64] = []
-            while let row = try blocks.next() {
-                let id: Int64 = row[0]
-                let block = try PredictionBlock(row, column: 1)
-                deleteID.bind(2, id)
-                for k in block.entries.indices {
-                    deleteID.bind(1, block.requestID(k))
-                    try deleteID.step()
-                }
-                deleted += block.entries.count
-                ids.append(id)
-            }
-            for id in ids { try db.execute(sql: "DELETE FROM prediction_blocks WHERE id = ?", arguments: [id]) }
+            let deleted = try Int.fetchOne(db, sql: "SELECT total(count) FROM prediction_blocks WHERE last_timestamp < ?", arguments: [cutoff]) ?? 0
+            try db.execute(sql: "DELETE FROM prediction_blocks WHERE last_timestamp < ?", arguments: [cutoff])
             try db.execute(sql: "DELETE FROM feedback WHERE timestamp < ?", arguments: [cutoff])
             return deleted
         }
@@ -311,25 +347,13 @@ public struct SQLitePredictionLog: PredictionLogStore {
 
     public func recordFeedback(_ feedback: [Feedback], deployment: String, timestamp: Int64) throws {
         try pool.write { db in
-            let lookup = try db.makeStatement(sql: """
-                SELECT b.id, b.entries, b.request_ids, b.features, b.outputs FROM prediction_ids i JOIN prediction_blocks b ON b.id = i.block
-                WHERE i.request_id = ? AND b.deployment = ? AND b.shadow = 0
-                """)
-            // Each block read once per call: its request ids to their scored row counts.
-            var rowCounts: [Int64: [String: Int]] = [:]
+            var read: [Int64: [String: Int]] = [:]
             var unknown: [String] = []
             for (k, item) in feedback.enumerated() {
-                guard let row = try Row.fetchOne(lookup, arguments: [item.requestID, deployment]) else {
+                guard let rows = try Self.answeredBlock(db, requestID: item.requestID, deployment: deployment, read: &read)?[item.requestID] else {
                     unknown.append(item.requestID)
                     continue
                 }
-                let id: Int64 = row[0]
-                if rowCounts[id] == nil {
-                    let block = try PredictionBlock(row, column: 1)
-                    rowCounts[id] = Dictionary(block.entries.indices.map { (block.requestID($0), block.entries[$0].outputs.count / max(block.entries[$0].outputWidth, 1)) },
-                                               uniquingKeysWith: { first, _ in first })
-                }
-                let rows = rowCounts[id]?[item.requestID] ?? 0
                 guard rows == item.truth.count else {
                     throw AviaryError.invalid("feedback[\(k)].truth: request '\(item.requestID)' scored \(rows) row(s), got \(item.truth.count) truth value(s)")
                 }
@@ -353,28 +377,25 @@ public struct SQLitePredictionLog: PredictionLogStore {
 
     public func labeled(deployment: String, since: Int64) throws -> [LabeledPrediction] {
         try pool.read { db in
-            let names = try Self.columnNames(db)
-            // The truth of every labelled request, by block.
-            // CROSS JOIN fixes the order: left to itself SQLite starts from the blocks and probes
-            // every feedback row for each (2.3 s for 34 blocks and 115,000 labels, not 0.2 s).
-            var truths: [Int64: [String: String]] = [:]
-            for row in try Row.fetchAll(db, sql: """
-                SELECT i.block, f.request_id, f.truth FROM feedback f
-                CROSS JOIN prediction_ids i ON i.request_id = f.request_id
-                CROSS JOIN prediction_blocks b ON b.id = i.block AND b.deployment = f.deployment
-                WHERE f.deployment = ? AND b.last_timestamp >= ?
-                """, arguments: [deployment, since]) {
-                truths[row[0], default: [:]][row[1]] = row[2]
-            }
+            let truths = Dictionary(
+                try Row.fetchAll(db, sql: "SELECT request_id, truth FROM feedback WHERE deployment = ?", arguments: [deployment]).map { ($0[0] as String, $0[1] as String) },
+                uniquingKeysWith: { first, _ in first }
+            )
+            guard !truths.isEmpty else { return [] }
+            // Every block of the window, without its features: labels are found by id, not by index.
             var found: [(Position, LabeledPrediction)] = []
-            for (id, truth) in truths {
-                guard let row = try Row.fetchOne(db, sql: "SELECT \(Self.blockColumns) FROM prediction_blocks WHERE id = ?", arguments: [id]) else { continue }
-                let stored = try BlockRecords(row, names: names)
-                for (k, entry) in stored.block.entries.enumerated() where entry.timestamp >= since {
-                    guard let text = truth[stored.block.requestID(k)] else { continue }
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT id, variant, model_version, shadow, entries, request_ids, x'', outputs FROM prediction_blocks
+                WHERE deployment = ? AND last_timestamp >= ?
+                """, arguments: [deployment, since])
+            while let row = try rows.next() {
+                let id: Int64 = row[0]
+                let block = try PredictionBlock(row, column: 4, features: false)
+                for (k, entry) in block.entries.enumerated() where entry.timestamp >= since {
+                    guard let text = truths[block.requestID(k)] else { continue }
                     found.append((Position(timestamp: entry.timestamp, block: id, slot: k), LabeledPrediction(
-                        variant: stored.variant, modelVersion: stored.modelVersion, shadow: stored.shadow, timestamp: entry.timestamp,
-                        outputs: Array(stored.block.outputs[entry.outputs]), outputWidth: entry.outputWidth, truth: LoggedValues.numbers(text[...])
+                        variant: row[1], modelVersion: row[2], shadow: row[3], timestamp: entry.timestamp,
+                        outputs: Array(block.outputs[entry.outputs]), outputWidth: entry.outputWidth, truth: LoggedValues.numbers(text[...])
                     )))
                 }
             }

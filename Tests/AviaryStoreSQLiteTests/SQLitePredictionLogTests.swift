@@ -116,3 +116,51 @@ struct SQLitePredictionLogFeedbackTests {
         #expect(read.count == 1 && read[0].driftScores?["a"]?.isNaN == true && read[0].violations == pass.violations && read[0].live == pass.live)
     }
 }
+
+/// Requests with ids from `RequestID` are found through their blocks' number ranges, across
+/// flushes, variants, shadows and late arrivals.
+@Suite("SQLite prediction log request ids")
+struct SQLitePredictionLogRequestIDTests {
+    @Test("ids round-trip; other strings are not request ids")
+    func format() {
+        let id = RequestID.make(group: 0x2ABC_DEF0 & ((1 << 30) - 1), number: 123_456_789)
+        #expect(id.utf8.count == 15)
+        #expect(RequestID.parse(id)! == (Int64(0x2ABC_DEF0 & ((1 << 30) - 1)), 123_456_789))
+        #expect(RequestID.parse("r1") == nil && RequestID.parse("0123456789ABCDE") == nil && RequestID.parse("0123456789abcdw") == nil)
+        #expect(RequestID.make(group: 1, number: 9) < RequestID.make(group: 1, number: 10), "ids sort like their numbers")
+    }
+
+    @Test("feedback finds every answered request; labels include shadows; others are refused")
+    func lookup() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("aviary-log-\(UUID().uuidString)/log.db").path
+        defer { try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path) }
+        let log = try SQLitePredictionLog(path: path)
+        func record(_ number: UInt64, shadow: Bool = false) -> PredictionRecord {
+            PredictionRecord(
+                requestID: RequestID.make(group: 7, number: number), deployment: "churn", variant: shadow ? "shadow" : number % 5 == 0 ? "challenger" : "champion",
+                modelVersion: "1", shadow: shadow, timestamp: 1_000 + Int64(number), latencyMicroseconds: 9, columns: #"["a"]"#, features: [Double(number)],
+                outputs: [Double(number % 2)], outputWidth: 1, float32: false
+            )
+        }
+        // Three flushes of 100 requests each, every one also scored by the shadow; request 5 is
+        // logged late, in the last flush.
+        for flush in 0..<3 {
+            var numbers = (UInt64(flush * 100)..<UInt64(flush * 100 + 100)).filter { $0 != 5 }
+            if flush == 2 { numbers.append(5) }
+            try log.append(PredictionBatch(numbers.flatMap { [record($0), record($0, shadow: true)] }))
+        }
+        let all = (0..<300).map { Feedback(requestID: RequestID.make(group: 7, number: UInt64($0)), truth: [Double($0 % 2)]) }
+        try log.recordFeedback(all, deployment: "churn", timestamp: 5)
+        let labeled = try log.labeled(deployment: "churn", since: 0)
+        #expect(labeled.count == 600 && labeled.filter(\.shadow).count == 300)
+        #expect(labeled.allSatisfy { $0.truth == $0.outputs })
+        for unknown in [RequestID.make(group: 7, number: 300), RequestID.make(group: 8, number: 5), "r5"] {
+            #expect(throws: AviaryError.self, "\(unknown)") {
+                try log.recordFeedback([Feedback(requestID: unknown, truth: [1])], deployment: "churn", timestamp: 5)
+            }
+        }
+        #expect(throws: AviaryError.self, "another deployment's log") {
+            try log.recordFeedback([all[0]], deployment: "other", timestamp: 5)
+        }
+    }
+}

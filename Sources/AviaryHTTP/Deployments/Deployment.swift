@@ -98,20 +98,11 @@ public final class Deployment: Sendable {
         return slots.first { slot < $0.end }!.index
     }
 
-    /// A new id for a request, unique within this process and, by its random prefix, across
-    /// restarts: 6 digits of prefix and 9 of counter (45 bits), base 32 (`0`–`9`, `a`–`v`).
-    /// Fifteen characters fit in a `String` without an allocation, and as the digits sort like
-    /// their values, ids increase, so the log's request-id index grows at its right edge.
+    /// A new id for a request, unique within this process and, by its random group, across
+    /// restarts (`RequestID`). Ids increase, so each prediction-log block covers a narrow range.
     func nextRequestID() -> String {
-        let number = requests.wrappingAdd(1, ordering: .relaxed).newValue
-        return String(unsafeUninitializedCapacity: 15) { id in
-            for k in 0..<6 { id[k] = Self.base32[Int(truncatingIfNeeded: (requestPrefix >> (25 - 5 * k)) & 31)] }
-            for k in 0..<9 { id[6 + k] = Self.base32[Int(truncatingIfNeeded: (number >> (40 - 5 * k)) & 31)] }
-            return 15
-        }
+        RequestID.make(group: requestPrefix, number: requests.wrappingAdd(1, ordering: .relaxed).newValue)
     }
-
-    private static let base32 = Array("0123456789abcdefghijklmnopqrstuv".utf8)
 
     /// SplitMix64's output function.
     static func mix(_ value: UInt64) -> UInt64 {
