@@ -193,10 +193,12 @@ public struct SQLitePredictionLog: PredictionLogStore {
         let parsed = RequestID.parse(requestID)
         var candidates: [Int64] = []
         if let (group, number) = parsed {
-            candidates = try Int64.fetchAll(db, sql: """
-                SELECT id FROM prediction_blocks WHERE id_group = ? AND max_number >= ? AND min_number <= ? AND deployment = ? AND shadow = 0
+            // `min_number` is checked here, not in SQL: there it would keep the scan going through
+            // every later block whenever fewer than 8 match.
+            candidates = try Row.fetchAll(db, sql: """
+                SELECT id, min_number FROM prediction_blocks WHERE id_group = ? AND max_number >= ? AND deployment = ? AND shadow = 0
                 ORDER BY max_number LIMIT 8
-                """, arguments: [group, number, number, deployment])
+                """, arguments: [group, number, deployment]).filter { ($0[1] as Int64) <= number }.map { $0[0] }
         }
         for pass in 0..<2 {
             if pass == 1 {
