@@ -64,14 +64,14 @@ bench-ui: release
 		$(if $(wildcard .venv-bench/bin/mlflow),--mlflow .venv-bench/bin/mlflow --mlflow-requests 50)
 
 # Deployment path (routing, per-variant metrics) vs plain aviary serve, 1-row requests with wrk.
-bench-deployment: release
-	.venv-bench/bin/python bench/serve_model.py train --out /tmp/aviary-deployment-bench >/dev/null
+bench-deployment: release $(VENV)/.installed
+	$(VENV)/bin/python bench/serve_model.py train --out /tmp/aviary-deployment-bench >/dev/null
 	$(PYTHON) bench/deployment_bench.py --aviary $(shell $(SWIFT) build -c release --show-bin-path)/aviary --work /tmp/aviary-deployment-bench
 
 # One monitor pass over a 100,000-request window (drift of 20 features and live quality), vs Evidently's drift preset.
-bench-monitor: release $(EVIDENTLY_VENV)/.installed
-	rm -rf /tmp/aviary-monitor-bench && .venv-bench/bin/python bench/serve_model.py train --out /tmp/aviary-monitor-bench >/dev/null
-	.venv-bench/bin/python bench/monitor_bench.py --aviary $(shell $(SWIFT) build -c release --show-bin-path)/aviary --work /tmp/aviary-monitor-bench
+bench-monitor: release $(VENV)/.installed $(EVIDENTLY_VENV)/.installed
+	rm -rf /tmp/aviary-monitor-bench && $(VENV)/bin/python bench/serve_model.py train --out /tmp/aviary-monitor-bench >/dev/null
+	$(VENV)/bin/python bench/monitor_bench.py --aviary $(shell $(SWIFT) build -c release --show-bin-path)/aviary --work /tmp/aviary-monitor-bench
 
 # The web UI's screenshots in docs/ (ui-*.png), from a demo seeded through the mlflow client.
 screenshots: build $(VENV)/.installed chromium
