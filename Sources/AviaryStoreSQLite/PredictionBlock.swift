@@ -61,7 +61,8 @@ struct PredictionBlock {
         packed.withUnsafeBytes { bytes in
             for offset in stride(from: 0, to: bytes.count - Self.entryStride + 1, by: Self.entryStride) {
                 func int32(_ at: Int) -> Int { Int(Int32(littleEndian: bytes.loadUnaligned(fromByteOffset: offset + at, as: Int32.self))) }
-                let idCount = int32(16), featureCount = int32(20), outputCount = int32(24)
+                // Negative counts (a corrupt blob) end up as zero here; the check below then throws.
+                let idCount = max(int32(16), 0), featureCount = max(int32(20), 0), outputCount = max(int32(24), 0)
                 entries.append(Entry(
                     timestamp: Int64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: Int64.self)),
                     latencyMicroseconds: Int64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset + 8, as: Int64.self)),

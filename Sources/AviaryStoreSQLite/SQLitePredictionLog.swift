@@ -109,17 +109,26 @@ public struct SQLitePredictionLog: PredictionLogStore {
                     );
                     CREATE INDEX prediction_blocks_by_time ON prediction_blocks(deployment, last_timestamp);
                     CREATE INDEX prediction_blocks_by_end ON prediction_blocks(last_timestamp);
-                    CREATE INDEX prediction_blocks_by_request ON prediction_blocks(id_group, max_number);
+                    CREATE INDEX prediction_blocks_by_request ON prediction_blocks(deployment, shadow, id_group, max_number);
+                    CREATE INDEX prediction_blocks_by_span ON prediction_blocks(max_number - min_number);
                     """)
+                // Streamed, a block per source every 4,096 rows, as flushes would have written them:
+                // memory and blob sizes stay bounded, and retention can drop old rows block by block.
                 let names = try Self.columnNames(db)
-                let rows = try Array(Row.fetchCursor(db, sql: "SELECT deployment, \(Self.legacyRecordColumns) FROM predictions ORDER BY rowid").map { row in
-                    PredictionRecord(
+                let rows = try Row.fetchCursor(db, sql: "SELECT deployment, \(Self.legacyRecordColumns) FROM predictions ORDER BY rowid")
+                var chunk: [PredictionRecord] = []
+                while let row = try rows.next() {
+                    chunk.append(PredictionRecord(
                         requestID: row[1], deployment: row[0], variant: row[2], modelVersion: row[3], shadow: row[4], timestamp: row[5],
                         latencyMicroseconds: row[6], columns: names[row[7]] ?? "[]", features: try Self.doubles(row, 8), outputs: try Self.doubles(row, 9),
                         outputWidth: row[10], float32: row[11]
-                    )
-                })
-                try Self.write(PredictionBatch(rows), db)
+                    ))
+                    if chunk.count == 4096 {
+                        try Self.write(PredictionBatch(chunk), db)
+                        chunk.removeAll(keepingCapacity: true)
+                    }
+                }
+                try Self.write(PredictionBatch(chunk), db)
                 try db.execute(sql: "DROP TABLE predictions")
             }
             try migrator.migrate(pool)
@@ -183,43 +192,44 @@ public struct SQLitePredictionLog: PredictionLogStore {
     /// The answered (not shadow) block of `deployment` that holds `requestID`, with each of its
     /// request ids' scored row counts; blocks already in `read` are not read again.
     ///
-    /// A `RequestID` is looked for first in the few blocks of its group whose number range ends
-    /// at or after it: a request is in one answered block, and blocks of later flushes end
-    /// higher. Any other id, or one not found there, is looked for in every block whose range
-    /// could hold it, and in every block without a range.
+    /// A block holding `RequestID` number n has `min_number <= n <= max_number`, so its
+    /// `max_number` lies between n and n plus the widest block's span (`widestSpan`): an index
+    /// range, however long the log. Any other id can only be in a block without a range.
     static func answeredBlock(
-        _ db: Database, requestID: String, deployment: String, read: inout [Int64: [String: Int]]
+        _ db: Database, requestID: String, deployment: String, widestSpan: Int64, read: inout [Int64: [String: Int]]
     ) throws -> [String: Int]? {
-        let parsed = RequestID.parse(requestID)
-        var candidates: [Int64] = []
-        if let (group, number) = parsed {
-            // `min_number` is checked here, not in SQL: there it would keep the scan going through
-            // every later block whenever fewer than 8 match.
-            candidates = try Row.fetchAll(db, sql: """
-                SELECT id, min_number FROM prediction_blocks WHERE id_group = ? AND max_number >= ? AND deployment = ? AND shadow = 0
-                ORDER BY max_number LIMIT 8
-                """, arguments: [group, number, deployment]).filter { ($0[1] as Int64) <= number }.map { $0[0] }
+        var candidates = try Int64.fetchAll(
+            db, sql: "SELECT id FROM prediction_blocks WHERE deployment = ? AND shadow = 0 AND id_group IS NULL", arguments: [deployment]
+        )
+        if let (group, number) = RequestID.parse(requestID) {
+            candidates += try Int64.fetchAll(db, sql: """
+                SELECT id FROM prediction_blocks
+                WHERE deployment = ? AND shadow = 0 AND id_group = ? AND max_number BETWEEN ? AND ? AND min_number <= ?
+                """, arguments: [deployment, group, number, number + widestSpan, number])
         }
-        for pass in 0..<2 {
-            if pass == 1 {
-                candidates = try Int64.fetchAll(db, sql: """
-                    SELECT id FROM prediction_blocks WHERE deployment = ? AND shadow = 0
-                    AND (id_group IS NULL OR (id_group = ? AND min_number <= ? AND max_number >= ?))
-                    """, arguments: [deployment, parsed?.group, parsed?.number, parsed?.number])
+        for id in candidates {
+            if read[id] == nil {
+                let row = try Row.fetchOne(db, sql: "SELECT entries, request_ids, x'', outputs FROM prediction_blocks WHERE id = ?", arguments: [id])!
+                let block = try PredictionBlock(row, column: 0, features: false)
+                read[id] = Dictionary(
+                    block.entries.indices.map { k in
+                        let entry = block.entries[k]
+                        return (block.requestID(k), entry.outputWidth > 0 ? entry.outputs.count / entry.outputWidth : 0)
+                    },
+                    uniquingKeysWith: { first, _ in first }
+                )
             }
-            for id in candidates {
-                if read[id] == nil {
-                    let row = try Row.fetchOne(db, sql: "SELECT entries, request_ids, x'', outputs FROM prediction_blocks WHERE id = ?", arguments: [id])!
-                    let block = try PredictionBlock(row, column: 0, features: false)
-                    read[id] = Dictionary(
-                        block.entries.indices.map { (block.requestID($0), block.entries[$0].outputs.count / max(block.entries[$0].outputWidth, 1)) },
-                        uniquingKeysWith: { first, _ in first }
-                    )
-                }
-                if let rows = read[id], rows[requestID] != nil { return rows }
-            }
+            if let rows = read[id], rows[requestID] != nil { return rows }
         }
         return nil
+    }
+
+    /// The widest `max_number - min_number` of any block (read through its index), for `answeredBlock`.
+    static func widestSpan(_ db: Database) throws -> Int64 {
+        try Int64.fetchOne(db, sql: """
+            SELECT max_number - min_number FROM prediction_blocks WHERE max_number - min_number IS NOT NULL
+            ORDER BY max_number - min_number DESC LIMIT 1
+            """) ?? 0
     }
 
     /// The id of a column-names JSON array in `prediction_columns`, added if new.
@@ -309,7 +319,7 @@ public struct SQLitePredictionLog: PredictionLogStore {
             let names = try Self.columnNames(db)
             var found: [(Position, PredictionRecord)] = []
             let rows = try Row.fetchCursor(db, sql: """
-                SELECT \(Self.blockColumns) FROM prediction_blocks WHERE deployment = ? AND last_timestamp >= ? ORDER BY id
+                SELECT \(Self.blockColumns) FROM prediction_blocks WHERE deployment = ? AND last_timestamp >= ?
                 """, arguments: [deployment, since])
             while let row = try rows.next() {
                 let stored = try BlockRecords(row, names: names)
@@ -351,8 +361,9 @@ public struct SQLitePredictionLog: PredictionLogStore {
         try pool.write { db in
             var read: [Int64: [String: Int]] = [:]
             var unknown: [String] = []
+            let widestSpan = try Self.widestSpan(db)
             for (k, item) in feedback.enumerated() {
-                guard let rows = try Self.answeredBlock(db, requestID: item.requestID, deployment: deployment, read: &read)?[item.requestID] else {
+                guard let rows = try Self.answeredBlock(db, requestID: item.requestID, deployment: deployment, widestSpan: widestSpan, read: &read)?[item.requestID] else {
                     unknown.append(item.requestID)
                     continue
                 }
