@@ -83,12 +83,18 @@ struct PredictionBlock {
     var packedEntries: [UInt8] {
         var packed: [UInt8] = []
         packed.reserveCapacity(entries.count * Self.entryStride)
+        func append<Value: FixedWidthInteger>(_ value: Value) {
+            withUnsafeBytes(of: value.littleEndian) { packed.append(contentsOf: $0) }
+        }
+        // Field by field rather than through an array literal, which would allocate per entry.
         for entry in entries {
-            withUnsafeBytes(of: entry.timestamp.littleEndian) { packed.append(contentsOf: $0) }
-            withUnsafeBytes(of: entry.latencyMicroseconds.littleEndian) { packed.append(contentsOf: $0) }
-            for value in [entry.requestID.count, entry.features.count, entry.outputs.count, entry.outputWidth, entry.float32 ? 1 : 0] {
-                withUnsafeBytes(of: Int32(truncatingIfNeeded: value).littleEndian) { packed.append(contentsOf: $0) }
-            }
+            append(entry.timestamp)
+            append(entry.latencyMicroseconds)
+            append(Int32(truncatingIfNeeded: entry.requestID.count))
+            append(Int32(truncatingIfNeeded: entry.features.count))
+            append(Int32(truncatingIfNeeded: entry.outputs.count))
+            append(Int32(truncatingIfNeeded: entry.outputWidth))
+            append(Int32(entry.float32 ? 1 : 0))
         }
         return packed
     }
