@@ -70,7 +70,7 @@ where Router.Responder.Context: RequestContext {
                     }
                 }
             }
-            guard let host, let route = DeploymentScoring.Route(path: request.uri.path), let deployment = host.deployment(named: String(route.name)) else {
+            guard let host, let route = DeploymentScoring.Route(path: request.uri.path), let deployment = host.deployment(named: route.name) else {
                 return try await router.respond(to: request, context: context)
             }
             return try await requestLog.handle(request, context: context) { request, context in
