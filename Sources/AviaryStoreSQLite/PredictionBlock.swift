@@ -32,7 +32,7 @@ struct PredictionBlock {
     var outputs: [Double] = []
 
     /// The requests of `batch` at `indices`, in that order.
-    init(_ batch: PredictionBatch, _ indices: [Int]) {
+    init(_ batch: PredictionBatch, _ indices: ArraySlice<Int>) {
         entries.reserveCapacity(indices.count)
         for index in indices {
             let entry = batch.entries[index]

@@ -141,7 +141,11 @@ public struct SQLitePredictionLog: PredictionLogStore {
         try pool.write { db in try Self.write(batch, db) }
     }
 
-    /// Writes `batch` as one block per source.
+    /// Most features and outputs in one block (32 MB): a backlog the writer restored after failed
+    /// writes becomes several blocks, not one blob beyond SQLite's limit that fails every retry.
+    static let maximumBlockNumbers = 1 << 22
+
+    /// Writes `batch` as one block per source, more for a source beyond `maximumBlockNumbers`.
     static func write(_ batch: PredictionBatch, _ db: Database) throws {
         var bySource = [[Int]](repeating: [], count: batch.sources.count)
         for (index, entry) in batch.entries.enumerated() { bySource[entry.source].append(index) }
@@ -150,32 +154,53 @@ public struct SQLitePredictionLog: PredictionLogStore {
                                            min_number, max_number, entries, request_ids, features, outputs)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
-        for (source, indices) in zip(batch.sources, bySource) {
-            let block = PredictionBlock(batch, indices)
-            guard let times = block.timeRange else { continue }
-            insertBlock.bind(1, source.deployment)
-            insertBlock.bind(2, source.variant)
-            insertBlock.bind(3, source.modelVersion)
-            insertBlock.bind(4, Int64(source.shadow ? 1 : 0))
-            insertBlock.bind(5, try columnsID(db, source.columns))
-            insertBlock.bind(6, times.lowerBound)
-            insertBlock.bind(7, times.upperBound)
-            insertBlock.bind(8, Int64(block.entries.count))
-            let range = requestRange(batch, indices)
-            insertBlock.bind(9, range?.group)
-            insertBlock.bind(10, range?.numbers.lowerBound)
-            insertBlock.bind(11, range?.numbers.upperBound)
-            insertBlock.bind(12, bytes: block.packedEntries)
-            insertBlock.bind(13, bytes: block.requestIDs)
-            insertBlock.bind(14, block.features[...])
-            insertBlock.bind(15, block.outputs[...])
-            try insertBlock.step()
+        for (source, all) in zip(batch.sources, bySource) {
+            for indices in blocks(all, of: batch) {
+                let block = PredictionBlock(batch, indices)
+                guard let times = block.timeRange else { continue }
+                insertBlock.bind(1, source.deployment)
+                insertBlock.bind(2, source.variant)
+                insertBlock.bind(3, source.modelVersion)
+                insertBlock.bind(4, Int64(source.shadow ? 1 : 0))
+                insertBlock.bind(5, try columnsID(db, source.columns))
+                insertBlock.bind(6, times.lowerBound)
+                insertBlock.bind(7, times.upperBound)
+                insertBlock.bind(8, Int64(block.entries.count))
+                let range = requestRange(batch, indices)
+                insertBlock.bind(9, range?.group)
+                insertBlock.bind(10, range?.numbers.lowerBound)
+                insertBlock.bind(11, range?.numbers.upperBound)
+                insertBlock.bind(12, bytes: block.packedEntries)
+                insertBlock.bind(13, bytes: block.requestIDs)
+                insertBlock.bind(14, block.features[...])
+                insertBlock.bind(15, block.outputs[...])
+                try insertBlock.step()
+            }
         }
+    }
+
+    /// `indices` in runs whose features and outputs add up to at most `maximumBlockNumbers` (or
+    /// one request, if it alone has more).
+    static func blocks(_ indices: [Int], of batch: PredictionBatch) -> [ArraySlice<Int>] {
+        var blocks: [ArraySlice<Int>] = []
+        var start = 0
+        var numbers = 0
+        for (position, index) in indices.enumerated() {
+            let entry = batch.entries[index]
+            let size = entry.features.count + entry.outputs.count
+            if position > start && numbers + size > maximumBlockNumbers {
+                blocks.append(indices[start..<position])
+                (start, numbers) = (position, 0)
+            }
+            numbers += size
+        }
+        if start < indices.count { blocks.append(indices[start...]) }
+        return blocks
     }
 
     /// The `RequestID` group and number range of the requests at `indices`; nil when any id
     /// is not a `RequestID` or they are not all of one group (such a block is found by a scan).
-    static func requestRange(_ batch: PredictionBatch, _ indices: [Int]) -> (group: Int64, numbers: ClosedRange<Int64>)? {
+    static func requestRange(_ batch: PredictionBatch, _ indices: ArraySlice<Int>) -> (group: Int64, numbers: ClosedRange<Int64>)? {
         var range: (group: Int64, numbers: ClosedRange<Int64>)?
         for index in indices {
             guard let (group, number) = RequestID.parse(batch.entries[index].requestID) else { return nil }

@@ -23,10 +23,14 @@ struct PredictionBatchTests {
         #expect(batch.features.count == records.map(\.features.count).reduce(0, +))
     }
 
-    /// A store whose first write fails; it keeps what it is given after that.
+    /// A store whose first `failures` writes fail; it keeps what it is given after that.
     final class FailingOnceStore: PredictionLogStore {
         let written = Mutex<[PredictionRecord]>([])
-        let failures = Atomic(1)
+        let failures: Atomic<Int>
+
+        init(failures: Int = 1) {
+            self.failures = Atomic(failures)
+        }
 
         func append(_ batch: PredictionBatch) throws {
             if failures.subtract(1, ordering: .relaxed).oldValue > 0 { throw CancellationError() }
@@ -47,12 +51,37 @@ struct PredictionBatchTests {
         let store = FailingOnceStore()
         let writer = PredictionLogWriter(store: store, flushInterval: .seconds(1), retention: nil)
         for k in 0..<3 { writer.record(Self.record(k)) }
-        #expect(throws: CancellationError.self) { try writer.flush() }
+        #expect { try writer.flush() } throws: { ($0 as? PredictionLogWriter.WriteFailure)?.dropped == 0 }
         for k in 3..<5 { writer.record(Self.record(k)) }
         try writer.flush()
         for k in 5..<7 { writer.record(Self.record(k)) }
         try writer.flush()
         #expect(try store.records(deployment: "churn", since: 0) == (0..<7).map(Self.record))
+    }
+
+    @Test("while writes fail, the backlog keeps the newest records up to its limit and says how many it dropped")
+    func backlogIsBounded() throws {
+        let store = FailingOnceStore(failures: 2)
+        let writer = PredictionLogWriter(store: store, flushInterval: .seconds(1), retention: nil, maximumBacklog: 4)
+        for k in 0..<3 { writer.record(Self.record(k)) }
+        #expect { try writer.flush() } throws: { ($0 as? PredictionLogWriter.WriteFailure)?.dropped == 0 }
+        for k in 3..<6 { writer.record(Self.record(k)) }
+        #expect { try writer.flush() } throws: { error in
+            let failure = error as? PredictionLogWriter.WriteFailure
+            return failure?.dropped == 2 && failure?.description.contains("dropped the 2 oldest records") == true
+        }
+        try writer.flush()
+        #expect(try store.records(deployment: "churn", since: 0) == (2..<6).map(Self.record))
+    }
+
+    @Test("dropping the oldest requests keeps the others' numbers")
+    func removeFirst() {
+        let records = (0..<7).map(Self.record)
+        var batch = PredictionBatch(records)
+        batch.removeFirst(3)
+        #expect(batch.records == Array(records[3...]))
+        batch.removeFirst(10)
+        #expect(batch.isEmpty && batch.features.isEmpty && batch.sources.count == 6)
     }
 
     @Test("registering a source again gives its first index, so alias moves do not grow the list")

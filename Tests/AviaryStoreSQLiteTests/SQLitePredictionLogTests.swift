@@ -46,6 +46,24 @@ struct SQLitePredictionLogTests {
         try reopened.recordFeedback([Feedback(requestID: "r950", truth: [1]), Feedback(requestID: "r998", truth: [0])], deployment: "churn", timestamp: 5)
         #expect(try reopened.labeled(deployment: "churn", since: 0).map(\.timestamp) == [1_950, 1_998], "kept records are still found by id")
     }
+
+    @Test("a batch beyond the block limit (a backlog after failed writes) goes in as several blocks and reads back whole")
+    func oversizedBatchSplits() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("aviary-log-\(UUID().uuidString)/log.db").path
+        defer { try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path) }
+        let log = try SQLitePredictionLog(path: path)
+        // Three requests of one source with 2.2 million numbers each: no two fit in one
+        // 4-million-number block.
+        let records = (0..<3).map { k in
+            var record = Self.record(6 * k, at: 1_000 + Int64(k))
+            record.features = (0..<2_200_000).map { Double($0 + k) }
+            return record
+        }
+        try log.append(PredictionBatch(records))
+        #expect(try log.records(deployment: "churn", since: 0) == records)
+        let blocks = try DatabaseQueue(path: path).read { try Int.fetchOne($0, sql: "SELECT count(*) FROM prediction_blocks") }
+        #expect(blocks == 3)
+    }
 }
 
 /// A log written before column names were stored once per model reads back the same.

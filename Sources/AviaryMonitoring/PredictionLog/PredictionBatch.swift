@@ -52,6 +52,14 @@ public struct PredictionBatch: Sendable {
         public var outputWidth: Int
         /// Outputs computed in float32 (XGBoost).
         public var float32: Bool
+
+        /// This entry with its feature and output ranges moved by the given offsets.
+        func moved(features featureOffset: Int, outputs outputOffset: Int) -> Entry {
+            var entry = self
+            entry.features = (features.lowerBound + featureOffset)..<(features.upperBound + featureOffset)
+            entry.outputs = (outputs.lowerBound + outputOffset)..<(outputs.upperBound + outputOffset)
+            return entry
+        }
     }
 
     /// Every source registered so far. Sources are only ever added, so an index stays valid
@@ -123,12 +131,17 @@ public struct PredictionBatch: Sendable {
         let outputOffset = outputs.count
         features.append(contentsOf: other.features)
         outputs.append(contentsOf: other.outputs)
-        entries.append(contentsOf: other.entries.lazy.map { entry in
-            var entry = entry
-            entry.features = (entry.features.lowerBound + featureOffset)..<(entry.features.upperBound + featureOffset)
-            entry.outputs = (entry.outputs.lowerBound + outputOffset)..<(entry.outputs.upperBound + outputOffset)
-            return entry
-        })
+        entries.append(contentsOf: other.entries.lazy.map { $0.moved(features: featureOffset, outputs: outputOffset) })
+    }
+
+    /// Drops the `count` oldest requests and their numbers; sources stay.
+    public mutating func removeFirst(_ count: Int) {
+        guard count > 0 else { return }
+        guard count < entries.count else { return removeAll(keepingSources: sources) }
+        let first = entries[count]
+        features.removeFirst(first.features.lowerBound)
+        outputs.removeFirst(first.outputs.lowerBound)
+        entries = entries[count...].map { $0.moved(features: -first.features.lowerBound, outputs: -first.outputs.lowerBound) }
     }
 
     /// The requests as records, in order.

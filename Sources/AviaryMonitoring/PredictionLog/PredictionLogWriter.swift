@@ -16,14 +16,33 @@ public final class PredictionLogWriter: Sendable {
     public let flushInterval: Duration
     /// Records older than this are deleted after each flush; nil keeps everything.
     public let retention: Duration?
+    /// Most records kept in memory while writes fail; beyond it the oldest are dropped, so a
+    /// store that stays unwritable (a full disk) costs bounded memory.
+    public let maximumBacklog: Int
     private let pending = Mutex(PredictionBatch())
     /// The last batch written, emptied, for `flush` to reuse.
     private let spare = Mutex(PredictionBatch())
 
-    public init(store: any PredictionLogStore, flushInterval: Duration, retention: Duration?) {
+    /// - Parameter maximumBacklog: most records kept in memory while writes fail (a million
+    ///   1-row requests of 20 features is about 250 MB).
+    public init(store: any PredictionLogStore, flushInterval: Duration, retention: Duration?, maximumBacklog: Int = 1_000_000) {
         self.store = store
         self.flushInterval = flushInterval
         self.retention = retention
+        self.maximumBacklog = maximumBacklog
+    }
+
+    /// A write that failed: its records wait for the next flush, except any dropped to keep
+    /// the backlog at `maximumBacklog`.
+    public struct WriteFailure: Error, CustomStringConvertible {
+        /// The store's error.
+        public let underlying: any Error
+        /// Records dropped, oldest first; 0 when all are kept.
+        public let dropped: Int
+
+        public var description: String {
+            dropped == 0 ? "\(underlying)" : "\(underlying); dropped the \(dropped) oldest records to keep the backlog bounded"
+        }
     }
 
     /// Registers what the records of one variant with one model share; `record(source:…)`
@@ -53,7 +72,8 @@ public final class PredictionLogWriter: Sendable {
         }
     }
 
-    /// Writes what is queued now; a failed write puts the records back for the next flush.
+    /// Writes what is queued now; a failed write puts the records back for the next flush
+    /// (up to `maximumBacklog`) and throws `WriteFailure`.
     public func flush() throws {
         // Swapped for the last written batch, emptied: its arrays are already as large as a
         // flush interval's traffic needs, so the request path does not regrow fresh ones.
@@ -70,12 +90,15 @@ public final class PredictionLogWriter: Sendable {
         do {
             try store.append(batch)
         } catch {
-            pending.withLock { pending in
+            let dropped = pending.withLock { pending in
                 var restored = batch
                 restored.append(contentsOf: pending)
+                let excess = max(0, restored.entries.count - maximumBacklog)
+                restored.removeFirst(excess)
                 pending = restored
+                return excess
             }
-            throw error
+            throw WriteFailure(underlying: error, dropped: dropped)
         }
         var emptied = consume batch
         emptied.removeAll(keepingSources: [])
