@@ -249,6 +249,36 @@ public struct SQLitePredictionLog: PredictionLogStore {
         return nil
     }
 
+    /// The ids of `deployment`'s blocks with records since `since` that can hold one of `requestIDs`:
+    /// those whose `RequestID` range takes one of them in, and those without a range.
+    static func blocks(_ db: Database, holding requestIDs: some Collection<String>, deployment: String, since: Int64) throws -> [Int64] {
+        var numbers: [Int64: [Int64]] = [:]
+        for id in requestIDs {
+            if let (group, number) = RequestID.parse(id) { numbers[group, default: []].append(number) }
+        }
+        for group in numbers.keys { numbers[group]!.sort() }
+        let ranges = try Row.fetchCursor(db, sql: """
+            SELECT id, id_group, min_number, max_number FROM prediction_blocks WHERE deployment = ? AND last_timestamp >= ?
+            """, arguments: [deployment, since])
+        var blocks: [Int64] = []
+        while let row = try ranges.next() {
+            guard let group = row[1] as Int64? else {
+                blocks.append(row[0])
+                continue
+            }
+            guard let labelled = numbers[group] else { continue }
+            let lowest: Int64 = row[2]
+            // The first labelled number at or above the block's lowest, by bisection.
+            var (low, high) = (0, labelled.count)
+            while low < high {
+                let middle = (low + high) / 2
+                if labelled[middle] < lowest { low = middle + 1 } else { high = middle }
+            }
+            if low < labelled.count, labelled[low] <= row[3] as Int64 { blocks.append(row[0]) }
+        }
+        return blocks
+    }
+
     /// The widest `max_number - min_number` of any block (read through its index), for `answeredBlock`.
     static func widestSpan(_ db: Database) throws -> Int64 {
         try Int64.fetchOne(db, sql: """
@@ -420,19 +450,21 @@ public struct SQLitePredictionLog: PredictionLogStore {
                 uniquingKeysWith: { first, _ in first }
             )
             guard !truths.isEmpty else { return [] }
-            // Every block of the window, without its features: labels are found by id, not by index.
+            // Only the blocks of the window that can hold a labelled id, read without their
+            // features: labels usually come for a fraction of the traffic, and the window can be
+            // the whole retention period.
+            let blocks = try Self.blocks(db, holding: truths.keys, deployment: deployment, since: since)
             var found: [(Position, LabeledPrediction)] = []
-            let rows = try Row.fetchCursor(db, sql: """
-                SELECT id, variant, model_version, shadow, entries, request_ids, x'', outputs FROM prediction_blocks
-                WHERE deployment = ? AND last_timestamp >= ?
-                """, arguments: [deployment, since])
-            while let row = try rows.next() {
-                let id: Int64 = row[0]
-                let block = try PredictionBlock(row, column: 4, features: false)
+            let read = try db.cachedStatement(sql: """
+                SELECT variant, model_version, shadow, entries, request_ids, x'', outputs FROM prediction_blocks WHERE id = ?
+                """)
+            for id in blocks {
+                let row = try Row.fetchOne(read, arguments: [id])!
+                let block = try PredictionBlock(row, column: 3, features: false)
                 for (k, entry) in block.entries.enumerated() where entry.timestamp >= since {
                     guard let text = truths[block.requestID(k)] else { continue }
                     found.append((Position(timestamp: entry.timestamp, block: id, slot: k), LabeledPrediction(
-                        variant: row[1], modelVersion: row[2], shadow: row[3], timestamp: entry.timestamp,
+                        variant: row[0], modelVersion: row[1], shadow: row[2], timestamp: entry.timestamp,
                         outputs: Array(block.outputs[entry.outputs]), outputWidth: entry.outputWidth, truth: LoggedValues.numbers(text[...])
                     )))
                 }

@@ -181,4 +181,32 @@ struct SQLitePredictionLogRequestIDTests {
             try log.recordFeedback([all[0]], deployment: "other", timestamp: 5)
         }
     }
+
+    @Test("labels of a few requests come back from the blocks that hold them, and only those requests")
+    func sparseLabels() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("aviary-log-\(UUID().uuidString)/log.db").path
+        defer { try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path) }
+        let log = try SQLitePredictionLog(path: path)
+        func record(_ id: String, _ k: Int, shadow: Bool = false) -> PredictionRecord {
+            PredictionRecord(
+                requestID: id, deployment: "churn", variant: shadow ? "shadow" : "champion", modelVersion: "1", shadow: shadow, timestamp: 1_000 + Int64(k),
+                latencyMicroseconds: 9, columns: #"["a"]"#, features: [Double(k)], outputs: [Double(k)], outputWidth: 1, float32: false
+            )
+        }
+        // Four flushes of 100 requests with the shadow's records; request 5 is logged late, in
+        // the third; the fourth has ids that are not `RequestID`s (no range to go by).
+        for flush in 0..<3 {
+            var numbers = (flush * 100..<flush * 100 + 100).filter { $0 != 5 }
+            if flush == 2 { numbers.append(5) }
+            try log.append(PredictionBatch(numbers.flatMap { [record(RequestID.make(group: 7, number: UInt64($0)), $0), record(RequestID.make(group: 7, number: UInt64($0)), $0, shadow: true)] }))
+        }
+        try log.append(PredictionBatch((300..<400).map { record("legacy-\($0)", $0) }))
+        let labelled = [RequestID.make(group: 7, number: 5), RequestID.make(group: 7, number: 150), "legacy-333"]
+        try log.recordFeedback(labelled.map { Feedback(requestID: $0, truth: [1]) }, deployment: "churn", timestamp: 5)
+        let expected = try log.records(deployment: "churn", since: 0).filter { labelled.contains($0.requestID) }
+        let labeled = try log.labeled(deployment: "churn", since: 0)
+        #expect(labeled.map(\.timestamp) == expected.map(\.timestamp) && labeled.map(\.shadow) == expected.map(\.shadow))
+        #expect(labeled.map(\.outputs) == [[5], [5], [150], [150], [333]])
+        #expect(try log.labeled(deployment: "churn", since: 1_100).map(\.outputs) == [[150], [150], [333]], "the window still applies")
+    }
 }
