@@ -35,7 +35,7 @@ enum DeploymentScoring {
         /// The route `path` matches; nil for any other path, or an empty name.
         ///
         /// Compared byte by byte: splitting the path into segments and comparing those cost
-        /// about 2 µs per request, as much as the rest of the deployment's routing.
+        /// about 2 µs, nearly 2% of a 1-row request's CPU.
         init?(path: String) {
             var path = path
             let match = path.withUTF8 { bytes -> Route? in
