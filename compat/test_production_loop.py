@@ -327,6 +327,28 @@ def test_gate_promotes_a_better_challenger_and_refuses_a_worse_one(loop):
     assert decision["statistic"] == pytest.approx(z, rel=1e-9)
     assert decision["p_value"] == pytest.approx(norm.sf(z), rel=1e-6, abs=1e-12)
 
+    # F1 and ROC AUC are not means over rows: the gate tests them by permutation. On the same
+    # rows, its metrics equal scikit-learn's and its p-value is within Monte Carlo error of
+    # scipy's permutation_test (both 1,999 deals; one-sided, challenger minus champion).
+    from scipy.stats import permutation_test
+    y = np.array([x["truth"] for x in b + a])
+    p = np.array([x["prediction"] for x in b + a])
+    scores = {"f1": lambda i: skm.f1_score(y[i], p[i] > 0.5, zero_division=0), "roc_auc": lambda i: skm.roc_auc_score(y[i], p[i])}
+    challenger_rows, champion_rows = np.arange(len(b)), np.arange(len(b), len(b) + len(a))
+    for metric, score in scores.items():
+        r = requests.get(f"{loop['url']}/deployments/loop/gate", params={"metric": metric}, timeout=60)
+        assert r.status_code == 200, r.text
+        got = r.json()
+        assert got["test"] == "permutation" and got["promote"] is False and got["metric"] == metric, got
+        assert (got["challenger"]["value"], got["champion"]["value"]) == pytest.approx((score(challenger_rows), score(champion_rows)), rel=1e-12)
+        assert got["statistic"] == pytest.approx(score(challenger_rows) - score(champion_rows), rel=1e-9, abs=1e-12)
+        reference = permutation_test((challenger_rows, champion_rows), lambda i, j: score(i) - score(j), permutation_type="independent",
+                                     alternative="greater", n_resamples=1999, vectorized=False, random_state=0).pvalue
+        mean = (got["p_value"] + reference) / 2
+        assert abs(got["p_value"] - reference) <= 4 * np.sqrt(2 * mean * (1 - mean) / 1999) + 2 / 2000, (metric, got["p_value"], reference)
+    r = requests.get(f"{loop['url']}/deployments/loop/gate", params={"metric": "mae"}, timeout=10)
+    assert r.status_code == 400 and "metric: 'mae' is not a live metric for task classification" in r.json()["message"], r.text
+
 
 def test_prometheus_counts_requests_per_variant_and_evaluates_rules_and_dashboard(loop):
     metrics = requests.get(f"{loop['url']}/metrics", timeout=10).text

@@ -60,7 +60,7 @@ struct DeploymentTests {
         (loggedSpec + "\nmonitor: {window: 100}", "monitor: give every_seconds, every_predictions or both"),
         (loggedSpec + "\nmonitor: {every_seconds: 60, thresholds: {mae: {max: 1}}}", "monitor.thresholds.mae: not a classification metric"),
         (loggedSpec + "\nmonitor: {every_seconds: 60, drift_share: 2}", "monitor.drift_share: a share of columns from 0 to 1"),
-        (loggedSpec + "\ngate: {metric: f1}", "gate.metric: one of accuracy, log_loss"),
+        (loggedSpec + "\ngate: {metric: mae}", "gate.metric: one of accuracy, precision, recall, f1, roc_auc, log_loss for task classification"),
         (loggedSpec + "\nalerts: {webhook: 'http://169.254.169.254/latest/meta-data/'}", "alerts.webhook: '169.254.169.254' resolves to 169.254.169.254"),
         (loggedSpec + "\nalerts: {webhook: 'http://metadata.google.internal/'}", "alerts.webhook: 'metadata.google.internal' is a cloud metadata service"),
         (loggedSpec + "\nalerts: {webhook: 'file:///etc/passwd'}", "alerts.webhook: an http:// or https:// URL"),

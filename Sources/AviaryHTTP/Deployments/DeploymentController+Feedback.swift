@@ -12,8 +12,8 @@ import Hummingbird
 /// - `GET /deployments/{name}/quality[?window=N]`: live quality per variant over its newest N
 ///   labelled requests (the spec's `monitor.live_window`, else 1,000).
 /// - `GET /deployments/{name}/monitors[?since=MS]`: the monitor passes, oldest first.
-/// - `GET /deployments/{name}/gate?challenger=A&champion=B`: whether A may replace B (variant
-///   names or the aliases they follow).
+/// - `GET /deployments/{name}/gate?challenger=A&champion=B[&metric=M]`: whether A may replace B
+///   (variant names or the aliases they follow), on the spec's gate metric or live metric M.
 extension DeploymentController {
     /// Largest number of requests labelled in one feedback call.
     static var maximumFeedbackItems: Int { 100_000 }
@@ -116,8 +116,13 @@ extension DeploymentController {
         }
         let settings = deployment.spec.gate
         let task = deployment.spec.task
+        let testable = PromotionGate.testableMetrics(task)
+        let metric = request.uri.queryParameters["metric"].map(String.init) ?? settings?.metric ?? testable[0]
+        guard testable.contains(metric) else {
+            throw AviaryError.invalid("metric: '\(metric)' is not a live metric for task \(task.rawValue); use one of \(testable.joined(separator: ", "))")
+        }
         let decision = try PromotionGate.evaluate(
-            task: task, metric: settings?.metric ?? PromotionGate.testableMetrics(task)[0], alpha: settings?.alpha ?? 0.05,
+            task: task, metric: metric, alpha: settings?.alpha ?? 0.05,
             minSamples: settings?.minSamples ?? 100,
             champion: (champion.name, champion.version, rows(champion)), challenger: (challenger.name, challenger.version, rows(challenger)),
             qualityFailures: qualityFailures

@@ -136,7 +136,7 @@ extension DeploymentSpec {
         try refuseUnknownKeys(mapping, allowed: ["metric", "alpha", "min_samples"], at: "gate.")
         let testable = PromotionGate.testableMetrics(task)
         guard let metric = mapping["metric"] as? String, testable.contains(metric) else {
-            throw AviaryError.invalid("gate.metric: one of \(testable.joined(separator: ", ")) for task \(task.rawValue) (a mean over rows, so it can be tested)")
+            throw AviaryError.invalid("gate.metric: one of \(testable.joined(separator: ", ")) for task \(task.rawValue)")
         }
         let alpha = try number(mapping["alpha"], "gate.alpha", positive: true) ?? 0.05
         guard alpha < 1 else { throw AviaryError.invalid("gate.alpha: a significance level between 0 and 1, got \(alpha)") }

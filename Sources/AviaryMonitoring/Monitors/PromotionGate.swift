@@ -5,17 +5,20 @@ import Foundation
 /// metric with statistical significance over the window both were serving in, on enough
 /// labelled rows, and pass the data-quality checks.
 ///
-/// Accuracy is compared with a one-sided two-proportion z-test (pooled); the other metrics are
-/// means of per-row losses (log loss, absolute, squared or relative error), compared with a
-/// one-sided Welch t-test (scipy's `ttest_ind(equal_var=False, alternative=…)`). RMSE is
-/// tested through the per-row squared errors, whose mean orders versions the same way.
+/// Accuracy is compared with a one-sided two-proportion z-test (pooled); log loss, MAE, RMSE
+/// and MAPE, means of per-row losses, with a one-sided Welch t-test (scipy's
+/// `ttest_ind(equal_var=False, alternative=…)`; RMSE through the per-row squared errors, whose
+/// mean orders versions the same way); precision, recall, F1 and ROC AUC, which are not means
+/// over rows, with a one-sided permutation test (`PermutationTest`).
 public enum PromotionGate {
-    /// Metrics that are means over rows, which the tests above apply to.
+    /// Every live metric of `task`, each with a test; the first is the default.
     public static func testableMetrics(_ task: ModelTask) -> [String] {
-        switch task {
-        case .classification: ["accuracy", "log_loss"]
-        case .regression: ["mae", "rmse", "mape"]
-        }
+        task.metrics.map(\.name)
+    }
+
+    /// Metrics that are means over rows, which the z- and t-tests apply to.
+    static func isMean(_ metric: String) -> Bool {
+        ["accuracy", "log_loss", "mae", "rmse", "mape"].contains(metric)
     }
 
     /// One side of the comparison.
@@ -36,8 +39,10 @@ public enum PromotionGate {
         public var minSamples: Int
         public var champion: Side
         public var challenger: Side
-        /// `two-proportion z` or `Welch t`.
+        /// `two-proportion z`, `Welch t` or `permutation`.
         public var test: String
+        /// The test's statistic: z, t, or the permutation test's observed difference
+        /// (challenger minus champion).
         public var statistic: Double?
         /// P(a challenger this much better by chance, if it were no better).
         public var pValue: Double?
@@ -48,6 +53,13 @@ public enum PromotionGate {
         public var promote: Bool
         /// Why, in one sentence.
         public var reason: String
+
+        /// This decision refused for too few labelled rows on either side.
+        func refused(notEnough minSamples: Int) -> Decision {
+            var decision = self
+            decision.reason = "not enough labelled rows in the shared window: champion \(champion.rows), challenger \(challenger.rows), need \(minSamples) each"
+            return decision
+        }
     }
 
     /// Compares the labelled predictions of two variants, each already limited to the version it
@@ -59,48 +71,62 @@ public enum PromotionGate {
         challenger: (variant: String, version: String, labeled: [LabeledPrediction]),
         qualityFailures: [String]?
     ) throws -> Decision {
-        guard let higherIsBetter = task.metrics.first(where: { $0.name == metric })?.higherIsBetter, testableMetrics(task).contains(metric) else {
-            throw AviaryError.invalid("gate.metric: '\(metric)' cannot be tested for \(task.rawValue); use \(testableMetrics(task).joined(separator: ", "))")
+        guard let higherIsBetter = task.metrics.first(where: { $0.name == metric })?.higherIsBetter else {
+            throw AviaryError.invalid("gate.metric: '\(metric)' is not a live metric for \(task.rawValue); use \(testableMetrics(task).joined(separator: ", "))")
         }
-        let start = [champion.labeled.first?.timestamp, challenger.labeled.first?.timestamp].compactMap { $0 }.max()
-        func rows(_ labeled: [LabeledPrediction]) -> [Double] {
-            var values: [Double] = []
-            for prediction in labeled where prediction.timestamp >= (start ?? 0) {
-                values += LiveQuality.perRow(metric, task: task, outputs: prediction.outputs, width: prediction.outputWidth, truth: prediction.truth) ?? []
-            }
-            return values
-        }
-        let a = rows(champion.labeled)
-        let b = rows(challenger.labeled)
-        func side(_ name: String, _ version: String, _ values: [Double]) -> Side {
-            var value = values.isEmpty ? nil : LiveQuality.mean(values)
-            if metric == "rmse" { value = value.map { $0.squareRoot() } }
-            return Side(variant: name, version: version, rows: values.count, value: value)
-        }
+        let start = [champion.labeled.first?.timestamp, challenger.labeled.first?.timestamp].compactMap { $0 }.max() ?? 0
+        let shared = (champion: champion.labeled.filter { $0.timestamp >= start }, challenger: challenger.labeled.filter { $0.timestamp >= start })
         var decision = Decision(
             metric: metric, higherIsBetter: higherIsBetter, alpha: alpha, minSamples: minSamples,
-            champion: side(champion.variant, champion.version, a), challenger: side(challenger.variant, challenger.version, b),
-            test: metric == "accuracy" ? "two-proportion z" : "Welch t", windowStart: start, qualityFailures: qualityFailures,
-            promote: false, reason: ""
+            champion: Side(variant: champion.variant, version: champion.version, rows: 0), challenger: Side(variant: challenger.variant, version: challenger.version, rows: 0),
+            test: metric == "accuracy" ? "two-proportion z" : isMean(metric) ? "Welch t" : "permutation", windowStart: start == 0 ? nil : start,
+            qualityFailures: qualityFailures, promote: false, reason: ""
         )
-        guard a.count >= minSamples, b.count >= minSamples else {
-            decision.reason = "not enough labelled rows in the shared window: champion \(a.count), challenger \(b.count), need \(minSamples) each"
-            return decision
+        if isMean(metric) {
+            func rows(_ labeled: [LabeledPrediction]) -> [Double] {
+                labeled.flatMap { LiveQuality.perRow(metric, task: task, outputs: $0.outputs, width: $0.outputWidth, truth: $0.truth) ?? [] }
+            }
+            let a = rows(shared.champion)
+            let b = rows(shared.challenger)
+            func value(_ values: [Double]) -> Double? {
+                values.isEmpty ? nil : metric == "rmse" ? LiveQuality.mean(values).squareRoot() : LiveQuality.mean(values)
+            }
+            (decision.champion.rows, decision.champion.value) = (a.count, value(a))
+            (decision.challenger.rows, decision.challenger.value) = (b.count, value(b))
+            guard a.count >= max(minSamples, 1), b.count >= max(minSamples, 1) else { return decision.refused(notEnough: minSamples) }
+            // Both tests ask whether the challenger's mean is better: higher correctness, lower loss.
+            (decision.statistic, decision.pValue) = metric == "accuracy" ? proportionTest(better: b, than: a) : welchTest(lower: b, than: a)
+        } else {
+            let width = shared.champion.first?.outputWidth ?? shared.challenger.first?.outputWidth ?? 1
+            guard (shared.champion + shared.challenger).allSatisfy({ $0.outputWidth == width }) else {
+                throw AviaryError.invalid("gate: the champion and challenger return different numbers of outputs per row; \(metric) cannot compare them")
+            }
+            func rows(_ labeled: [LabeledPrediction]) -> PermutationTest.Rows {
+                PermutationTest.Rows(outputs: labeled.flatMap(\.outputs), truth: labeled.flatMap(\.truth))
+            }
+            let a = rows(shared.champion)
+            let b = rows(shared.challenger)
+            let test = PermutationTest(metric: metric, width: width)
+            (decision.champion.rows, decision.champion.value) = (a.truth.count, a.truth.isEmpty ? nil : try test.value(a))
+            (decision.challenger.rows, decision.challenger.value) = (b.truth.count, b.truth.isEmpty ? nil : try test.value(b))
+            guard a.truth.count >= max(minSamples, 1), b.truth.count >= max(minSamples, 1) else { return decision.refused(notEnough: minSamples) }
+            guard let (difference, pValue) = try test.run(challenger: b, champion: a) else {
+                decision.reason = "\(metric) is undefined on the shared window for one side (e.g. ROC AUC with one class present)"
+                return decision
+            }
+            (decision.statistic, decision.pValue) = (difference, pValue)
         }
-        // Both tests ask whether the challenger's mean is better: higher correctness, lower loss.
-        let (statistic, pValue) = metric == "accuracy" ? proportionTest(better: b, than: a) : welchTest(lower: b, than: a)
-        decision.statistic = statistic
-        decision.pValue = pValue
-        let better = higherIsBetter ? decision.challenger.value! > decision.champion.value! : decision.challenger.value! < decision.champion.value!
+        let champion = decision.champion.value!, challenger = decision.challenger.value!, pValue = decision.pValue!
+        let better = higherIsBetter ? challenger > champion : challenger < champion
         if !better {
-            decision.reason = "the challenger's \(metric) \(format(decision.challenger.value!)) is not better than the champion's \(format(decision.champion.value!))"
+            decision.reason = "the challenger's \(metric) \(format(challenger)) is not better than the champion's \(format(champion))"
         } else if !(pValue < alpha) {
             decision.reason = "the challenger's \(metric) is better but not significantly: p = \(format(pValue)) ≥ α = \(alpha)"
         } else if let failures = qualityFailures, !failures.isEmpty {
             decision.reason = "the challenger's inputs fail data-quality rules: \(failures.joined(separator: "; "))"
         } else {
             decision.promote = true
-            decision.reason = "the challenger's \(metric) \(format(decision.challenger.value!)) beats the champion's \(format(decision.champion.value!)) with p = \(format(pValue)) < α = \(alpha)"
+            decision.reason = "the challenger's \(metric) \(format(challenger)) beats the champion's \(format(champion)) with p = \(format(pValue)) < α = \(alpha)"
         }
         return decision
     }
