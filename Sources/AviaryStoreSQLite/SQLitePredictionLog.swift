@@ -155,7 +155,7 @@ public struct SQLitePredictionLog: PredictionLogStore {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         for (source, all) in zip(batch.sources, bySource) {
-            for indices in blocks(all, of: batch) {
+            for indices in blockSlices(all, of: batch) {
                 let block = PredictionBlock(batch, indices)
                 guard let times = block.timeRange else { continue }
                 insertBlock.bind(1, source.deployment)
@@ -181,7 +181,7 @@ public struct SQLitePredictionLog: PredictionLogStore {
 
     /// `indices` in runs whose features and outputs add up to at most `maximumBlockNumbers` (or
     /// one request, if it alone has more).
-    static func blocks(_ indices: [Int], of batch: PredictionBatch) -> [ArraySlice<Int>] {
+    static func blockSlices(_ indices: [Int], of batch: PredictionBatch) -> [ArraySlice<Int>] {
         var blocks: [ArraySlice<Int>] = []
         var start = 0
         var numbers = 0
@@ -251,7 +251,7 @@ public struct SQLitePredictionLog: PredictionLogStore {
 
     /// The ids of `deployment`'s blocks with records since `since` that can hold one of `requestIDs`:
     /// those whose `RequestID` range takes one of them in, and those without a range.
-    static func blocks(_ db: Database, holding requestIDs: some Collection<String>, deployment: String, since: Int64) throws -> [Int64] {
+    static func blockIDs(_ db: Database, holding requestIDs: some Collection<String>, deployment: String, since: Int64) throws -> [Int64] {
         var numbers: [Int64: [Int64]] = [:]
         for id in requestIDs {
             if let (group, number) = RequestID.parse(id) { numbers[group, default: []].append(number) }
@@ -267,14 +267,9 @@ public struct SQLitePredictionLog: PredictionLogStore {
                 continue
             }
             guard let labelled = numbers[group] else { continue }
-            let lowest: Int64 = row[2]
-            // The first labelled number at or above the block's lowest, by bisection.
-            var (low, high) = (0, labelled.count)
-            while low < high {
-                let middle = (low + high) / 2
-                if labelled[middle] < lowest { low = middle + 1 } else { high = middle }
-            }
-            if low < labelled.count, labelled[low] <= row[3] as Int64 { blocks.append(row[0]) }
+            // The first labelled number at or above the block's lowest must not be past its highest.
+            let first = labelled.sortedLowerBound(row[2])
+            if first < labelled.count, labelled[first] <= row[3] as Int64 { blocks.append(row[0]) }
         }
         return blocks
     }
@@ -453,7 +448,7 @@ public struct SQLitePredictionLog: PredictionLogStore {
             // Only the blocks of the window that can hold a labelled id, read without their
             // features: labels usually come for a fraction of the traffic, and the window can be
             // the whole retention period.
-            let blocks = try Self.blocks(db, holding: truths.keys, deployment: deployment, since: since)
+            let blocks = try Self.blockIDs(db, holding: truths.keys, deployment: deployment, since: since)
             var found: [(Position, LabeledPrediction)] = []
             let read = try db.cachedStatement(sql: """
                 SELECT variant, model_version, shadow, entries, request_ids, x'', outputs FROM prediction_blocks WHERE id = ?

@@ -1,3 +1,4 @@
+import AviaryCore
 @testable import AviaryMonitoring
 import Testing
 

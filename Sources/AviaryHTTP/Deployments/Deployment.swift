@@ -93,7 +93,7 @@ public final class Deployment: Sendable {
 
     /// `assign` as an index into `spec.variants`.
     func assignedIndex(key: String?) -> Int {
-        let slot = Int((key.map(Self.fnv1a) ?? Self.mix(draws.wrappingAdd(0x9E37_79B9_7F4A_7C15, ordering: .relaxed).newValue)) % 10_000)
+        let slot = Int((key.map(Self.fnv1a) ?? SplitMix64.mix(draws.wrappingAdd(0x9E37_79B9_7F4A_7C15, ordering: .relaxed).newValue)) % 10_000)
         // Weights sum to 100 (the spec checks), so the last range ends at 10,000 and every slot has one.
         return slots.first { slot < $0.end }!.index
     }
@@ -102,14 +102,6 @@ public final class Deployment: Sendable {
     /// restarts (`RequestID`). Ids increase, so each prediction-log block covers a narrow range.
     func nextRequestID() -> String {
         RequestID.make(group: requestPrefix, number: requests.wrappingAdd(1, ordering: .relaxed).newValue)
-    }
-
-    /// SplitMix64's output function.
-    static func mix(_ value: UInt64) -> UInt64 {
-        var z = value
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 
     /// FNV-1a, 64-bit: stable across processes, unlike Swift's seeded `Hasher`.

@@ -16,7 +16,9 @@ import AviaryCore
 public struct PermutationTest {
     /// Rows of one group: `width` outputs per row, row-major, and one truth per row.
     public struct Rows {
+        /// `width` numbers per row, row-major.
         public var outputs: [Double]
+        /// One class index per row.
         public var truth: [Double]
 
         public init(outputs: [Double], truth: [Double]) {
@@ -174,22 +176,5 @@ struct BinaryDeal {
             return (sum - p * (p + 1) / 2) / (p * n)
         }
         return (auc(rankSum.0, positives.0, ranked.0), auc(rankSum.1, positives.1, ranked.1))
-    }
-}
-
-/// SplitMix64: a small, fast generator that a fixed seed makes repeatable.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

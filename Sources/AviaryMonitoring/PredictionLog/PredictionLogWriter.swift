@@ -40,6 +40,7 @@ public final class PredictionLogWriter: Sendable {
         /// Records dropped, oldest first; 0 when all are kept.
         public let dropped: Int
 
+        /// The store's error, and how many records were dropped if any.
         public var description: String {
             dropped == 0 ? "\(underlying)" : "\(underlying); dropped the \(dropped) oldest records to keep the backlog bounded"
         }

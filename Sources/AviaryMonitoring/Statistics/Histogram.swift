@@ -45,28 +45,8 @@ public enum Histogram {
 
     static func counts(sorted: [Double], edges: [Double]) -> [Double] {
         // searchsorted(left) for every edge but the last, searchsorted(right) for the last.
-        var cumulative = edges.dropLast().map { lowerBound(sorted, $0) }
-        cumulative.append(upperBound(sorted, edges[edges.count - 1]))
+        var cumulative = edges.dropLast().map { sorted.sortedLowerBound($0) }
+        cumulative.append(sorted.sortedUpperBound(edges[edges.count - 1]))
         return (0..<(edges.count - 1)).map { Double(cumulative[$0 + 1] - cumulative[$0]) }
-    }
-
-    static func lowerBound(_ sorted: [Double], _ value: Double) -> Int {
-        var low = 0
-        var high = sorted.count
-        while low < high {
-            let mid = (low + high) / 2
-            if sorted[mid] < value { low = mid + 1 } else { high = mid }
-        }
-        return low
-    }
-
-    static func upperBound(_ sorted: [Double], _ value: Double) -> Int {
-        var low = 0
-        var high = sorted.count
-        while low < high {
-            let mid = (low + high) / 2
-            if sorted[mid] <= value { low = mid + 1 } else { high = mid }
-        }
-        return low
     }
 }
