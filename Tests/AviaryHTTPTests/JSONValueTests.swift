@@ -1,3 +1,4 @@
+import AviaryCore
 import Foundation
 import Testing
 @testable import AviaryHTTP
@@ -62,6 +63,32 @@ struct JSONValueTests {
     ])
     func malformed(text: String) throws {
         #expect(throws: (any Error).self) { try Self.parse(text) }
+    }
+}
+
+/// `\\u` escapes: UTF-16 pairs join into one scalar; a lone surrogate has no scalar and is refused
+/// (issue 19: `{"inputs":"\\ud800\\u0041"}` killed the server through an overflow).
+@Suite("Scoring JSON escapes")
+struct JSONEscapeTests {
+    @Test("lone and mismatched surrogates are refused with a message naming the escape", arguments: [
+        #"{"inputs":"\ud800\u0041"}"#, #""\ud800""#, #""\udbff\ud800""#, #""\udc00""#, #""x\udfff""#, #""\ud800\n""#, #""\ud800\u""#,
+    ])
+    func loneSurrogates(text: String) throws {
+        let error = try #require(throws: AviaryError.self) { try JSONValueTests.parse(text) }
+        #expect(error.message.contains("surrogate") || error.message.contains("\\u escape"), "\(error.message)")
+    }
+
+    @Test("every scalar written as a \\u escape (a pair above U+FFFF) reads back as Foundation reads it")
+    func scalars() throws {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<5_000 {
+            let value = UInt32.random(in: 0...0x10FFFF, using: &generator)
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            let units = Array(String(Character(scalar)).utf16)
+            let text = "\"a" + units.map { "\\u" + String(format: "%04x", $0) }.joined() + "b\""
+            let expected = try JSONSerialization.jsonObject(with: Data(text.utf8), options: .fragmentsAllowed) as? String
+            #expect(try JSONValueTests.parse(text) == .string(try #require(expected)), "\(text)")
+        }
     }
 }
 

@@ -76,6 +76,8 @@ struct ScoringRouteTests {
         (#"{"records": []}"#, "unknown key 'records'"),
         (#"{"instances": [[1, 2]], "inputs": [[1, 2]]}"#, "exactly one of"),
         (#"[1, 2]"#, "JSON object"),
+        // Issue 19: a lone high surrogate escape killed the server through an overflow.
+        (#"{"inputs":"\ud800\u0041"}"#, "surrogate"),
     ])
     func malformed(body: String, mentioning: String) async throws {
         try await Self.withModel { client, _ in
@@ -128,6 +130,8 @@ struct ScoringRouteTests {
         ("/v2/models/stumps/infer", #"{"inputs": [{"name": "x", "shape": [1, 2], "datatype": "BYTES", "data": ["a", "b"]}]}"#, 400, "datatype BYTES"),
         ("/v2/models/stumps/infer", #"{"inputs": [{"name": "a", "shape": [1], "datatype": "FP64", "data": [1]}, {"name": "q", "shape": [1], "datatype": "FP64", "data": [1]}]}"#, 400, "unknown column 'q'"),
         ("/v2/models/stumps/infer", #"{"inputs": []}"#, 400, "non-empty list"),
+        // Issue 19: the product of this shape overflowed and killed the server.
+        ("/v2/models/stumps/infer", #"{"inputs": [{"name": "x", "shape": [4294967296, 4294967296], "datatype": "FP64", "data": [1, 2]}]}"#, 400, "more values than any request can hold"),
         ("/v2/models/other/infer", #"{"inputs": []}"#, 404, "no model named 'other'"),
     ])
     func inferErrors(path: String, body: String, status: Int, mentioning: String) async throws {

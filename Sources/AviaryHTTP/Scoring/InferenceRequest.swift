@@ -69,9 +69,11 @@ struct InferenceRequest {
         guard let data = input["data"] else { throw AviaryError(.badRequest, "input '\(name)' needs 'data'") }
         var values: [JSONValue] = []
         flatten(data, into: &values)
-        let expected = shape.reduce(1, *)
-        guard values.count == expected else {
-            throw AviaryError(.badRequest, "input '\(name)' has shape \(shape), which needs \(expected) values, but data holds \(values.count)")
+        // Checked: a shape such as [2^32, 2^32] must not trap when its size is computed.
+        let (expected, overflow) = shape.count == 2 ? shape[0].multipliedReportingOverflow(by: shape[1]) : (shape[0], false)
+        guard !overflow, values.count == expected else {
+            let needs = overflow ? "more values than any request can hold" : "\(expected) values"
+            throw AviaryError(.badRequest, "input '\(name)' has shape \(shape), which needs \(needs), but data holds \(values.count)")
         }
         return Tensor(name: name, shape: shape, values: values)
     }

@@ -177,18 +177,36 @@ struct JSONParser {
             }
             switch escape {
             case UInt8(ascii: "u"):
-                var scalar = try parseHex4()
-                if (0xD800..<0xDC00).contains(scalar), position + 6 <= bytes.count,
-                   bytes[position] == UInt8(ascii: "\\"), bytes[position + 1] == UInt8(ascii: "u") {
-                    position += 2
-                    let low = try parseHex4()
-                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low &- 0xDC00)
-                }
-                text.append(contentsOf: Array(String(UnicodeScalar(scalar).map(Character.init) ?? "\u{FFFD}").utf8))
+                UTF8.encode(try parseUnicodeEscape()) { text.append($0) }
             default: throw error("invalid escape \\\(UnicodeScalar(escape))")
             }
         }
         throw error("unterminated string")
+    }
+
+    /// The scalar of a `\\uXXXX` escape (the `\\u` already read), joining a UTF-16 surrogate
+    /// pair. A lone surrogate is not a Unicode scalar, so no string can hold it: refused.
+    private mutating func parseUnicodeEscape() throws -> Unicode.Scalar {
+        let unit = try parseHex4()
+        if (0xDC00..<0xE000).contains(unit) { throw error("\\u\(hex(unit)) is a lone low surrogate; escape a pair high then low") }
+        guard (0xD800..<0xDC00).contains(unit) else {
+            // Every other 16-bit value is a scalar.
+            return Unicode.Scalar(unit) ?? "\u{FFFD}"
+        }
+        guard position + 2 <= bytes.count, bytes[position] == UInt8(ascii: "\\"), bytes[position + 1] == UInt8(ascii: "u") else {
+            throw error("\\u\(hex(unit)) is a high surrogate without the low surrogate escape that must follow it")
+        }
+        position += 2
+        let low = try parseHex4()
+        guard (0xDC00..<0xE000).contains(low) else {
+            throw error("\\u\(hex(unit)) is a high surrogate followed by \\u\(hex(low)), which is not a low surrogate")
+        }
+        return Unicode.Scalar(0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00)) ?? "\u{FFFD}"
+    }
+
+    private func hex(_ unit: UInt32) -> String {
+        let digits = String(unit, radix: 16, uppercase: true)
+        return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
     }
 
     private mutating func parseHex4() throws -> UInt32 {
