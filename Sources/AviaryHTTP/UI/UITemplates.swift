@@ -1,10 +1,25 @@
+import AviaryCore
 import Mustache
 
 /// The web UI's Mustache templates. `{{x}}` is HTML-escaped; triple mustaches appear only for
 /// markup Aviary generated itself and escaped on the way: the layout's `{{{content}}}` (a page
 /// rendered by its template) and `{{{svg}}}` (a chart from `LineChartSVG`/`ScatterChartSVG`).
 enum UITemplates {
+    /// Mustache's own HTML escaping compares `Character`s, so a quote followed by a combining
+    /// mark passes through raw (see `HTMLText.escape`). Every template therefore starts with
+    /// this pragma, which selects `HTMLText.escape`; partials need it too, because Mustache
+    /// resets the content type when it enters one.
+    static let escapingPragma = "{{% CONTENT_TYPE: AVIARY_HTML}}"
+
+    private struct ByteEscapedHTML: MustacheContentType {
+        func escapeText(_ text: String) -> String {
+            HTMLText.escape(text)
+        }
+    }
+
     static let library: MustacheLibrary = {
+        // Registered before any template is parsed: the parser looks the pragma's name up.
+        MustacheContentTypes.register(ByteEscapedHTML(), named: "AVIARY_HTML")
         var library = MustacheLibrary()
         let templates = [
             ("layout", layout), ("message", message), ("experiments", experiments), ("experiment", experiment),
@@ -13,7 +28,7 @@ enum UITemplates {
         ]
         for (name, text) in templates {
             // The templates are constants: a parse error is a programming error caught by the route tests.
-            try! library.register(text, named: name)
+            try! library.register(escapingPragma + text, named: name)
         }
         return library
     }()
