@@ -152,11 +152,13 @@ extension SQLiteTrackingStore {
         guard let steps else { return MetricSeries() }
         // Long histories are scanned in step ranges on parallel read connections, one
         // downsampler each; `merge` makes them one.
-        let span = steps.upperBound - steps.lowerBound
-        let count = span < 100_000 ? 1 : Int64(min(ProcessInfo.processInfo.activeProcessorCount, 4))
+        // Steps are any Int64 a client sent, so the span (up to 2^64 - 1) is unsigned and the
+        // offsets wrap back into Int64 exactly: lower + offset never passes upper.
+        let span = UInt64(bitPattern: steps.upperBound &- steps.lowerBound)
+        let count = span < 100_000 ? 1 : UInt64(min(ProcessInfo.processInfo.activeProcessorCount, 4))
         let ranges = (0..<count).map { k -> ClosedRange<Int64> in
-            let low = steps.lowerBound + span / count * k + (k == 0 ? 0 : 1)
-            let high = k == count - 1 ? steps.upperBound : steps.lowerBound + span / count * (k + 1)
+            let low = k == 0 ? steps.lowerBound : steps.lowerBound &+ Int64(bitPattern: span / count * k + 1)
+            let high = k == count - 1 ? steps.upperBound : steps.lowerBound &+ Int64(bitPattern: span / count * (k + 1))
             return low...high
         }
         let writer = writer

@@ -28,6 +28,17 @@ struct HistogramTests {
         #expect(Histogram.counts([0, 1, 1, 2], edges: [0, 1, 2]) == [1, 3])
         #expect(Histogram.counts([-1, 3], edges: [0, 1, 2]) == [0, 0])
     }
+
+    @Test("values spanning more than a Double holds (±1e308) get Sturges' bin count, finite edges, every value counted")
+    func overflowingRange() {
+        // Issue 19: two logged requests with ±1e308 made the monitor pass trap on Int(NaN).
+        for values in [[-1e308, 1e308], [-Double.greatestFiniteMagnitude, 0, 1, Double.greatestFiniteMagnitude], [0, 5e-324]] {
+            let edges = Histogram.sturgesEdges(values)
+            #expect(edges.allSatisfy(\.isFinite) && zip(edges, edges.dropFirst()).allSatisfy { $0 < $1 }, "\(edges)")
+            #expect(Histogram.counts(values, edges: edges).reduce(0, +) == Double(values.count))
+        }
+        #expect(Histogram.sturgesEdges([-1e308, 1e308]).count == 3)
+    }
 }
 
 /// The radix sort the drift tests rely on must agree with the standard library's sort.

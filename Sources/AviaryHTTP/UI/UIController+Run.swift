@@ -20,7 +20,7 @@ extension UIController {
             ("Started", info.startTime.map(Self.time) ?? "", nil),
             ("Ended", info.endTime.map(Self.time) ?? "", nil),
         ]
-        if let start = info.startTime, let end = info.endTime { infoRows.append(("Duration", Self.duration(end - start), nil)) }
+        if let start = info.startTime, let end = info.endTime { infoRows.append(("Duration", Self.duration(from: start, to: end), nil)) }
         infoRows.append(("User", info.userID, nil))
         if let source = tags["mlflow.source.name"] { infoRows.append(("Source", source, nil)) }
         infoRows.append(("Artifact URI", info.artifactURI, nil))

@@ -135,7 +135,8 @@ public struct UIController<Context: RequestContext>: Sendable {
     static func time(_ millis: Int64) -> String {
         var seconds = time_t(millis / 1000)
         var parts = tm()
-        gmtime_r(&seconds, &parts)
+        // A client may store any Int64; years past Int32 have no calendar date here.
+        guard gmtime_r(&seconds, &parts) != nil else { return "out of range (\(millis) ms)" }
         return String(format: "%04d-%02d-%02d %02d:%02d:%02d", parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday, parts.tm_hour, parts.tm_min, parts.tm_sec)
     }
 
@@ -144,7 +145,11 @@ public struct UIController<Context: RequestContext>: Sendable {
         String(format: "%.6g", value)
     }
 
-    static func duration(_ millis: Int64) -> String {
+    /// The time from `start` to `end` (milliseconds), or "out of range" when stored times are
+    /// so far apart that the difference does not fit in 64 bits.
+    static func duration(from start: Int64, to end: Int64) -> String {
+        let (millis, overflow) = end.subtractingReportingOverflow(start)
+        guard !overflow else { return "out of range" }
         let seconds = Double(millis) / 1000
         if seconds < 60 { return String(format: "%.1f s", seconds) }
         if seconds < 3600 { return String(format: "%.1f min", seconds / 60) }

@@ -25,8 +25,16 @@ public enum Histogram {
             first -= 0.5
             last += 0.5
         }
+        let sturgesBins = log2(Double(max(count, 1))) + 1
+        guard range.isFinite else {
+            // Values near ±1.8e308 span more than a Double holds (numpy overflows here): the
+            // same number of bins, the edges computed in halves so that every one stays finite.
+            let binCount = Int(sturgesBins.rounded(.up))
+            let halfStep = (last / 2 - first / 2) / Double(binCount)
+            return (0..<binCount).map { (Double($0) * halfStep + first / 2) * 2 } + [last]
+        }
         var binCount = 1
-        var width = range / (log2(Double(count)) + 1)
+        var width = range / sturgesBins
         if width != 0 {
             if integerData, width < 1 { width = 1 }
             binCount = Int(((last - first) / width).rounded(.up))

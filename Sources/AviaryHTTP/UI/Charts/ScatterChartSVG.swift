@@ -24,7 +24,8 @@ struct ScatterChartSVG {
         let m = Self.margin
         // Ranges widened by 5% so no point sits on an axis.
         func padded(_ values: [Double]) -> (Double, Double) {
-            let (low, high) = (values.min() ?? 0, values.max() ?? 1)
+            let finite = values.filter(\.isFinite)
+            let (low, high) = (ChartAxis.drawable(finite.min() ?? 0), ChartAxis.drawable(finite.max() ?? 1))
             return (low - (high - low) * 0.05, high + (high - low) * 0.05)
         }
         let (x0, x1) = padded(points.map(\.x)), (y0, y1) = padded(points.map(\.y))
