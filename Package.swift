@@ -29,7 +29,7 @@ let package = Package(
         .target(name: "AviaryRegistry", dependencies: ["AviaryCore", "AviaryTracking"]),
         .target(name: "AviaryArtifacts", dependencies: ["AviaryCore"]),
         .target(name: "AviaryModels", dependencies: ["AviaryCore", .product(name: "Yams", package: "Yams")]),
-        .target(name: "AviaryMonitoring", dependencies: ["AviaryCore", .product(name: "Yams", package: "Yams")]),
+        .target(name: "AviaryMonitoring", dependencies: ["AviaryCore"]),
         .target(
             name: "AviaryStoreSQLite",
             dependencies: [
@@ -43,7 +43,6 @@ let package = Package(
             dependencies: [
                 "AviaryCore", "AviaryTracking", "AviaryRegistry", "AviaryArtifacts", "AviaryModels", "AviaryMonitoring",
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Yams", package: "Yams"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
@@ -86,7 +85,7 @@ let package = Package(
         ),
         .testTarget(name: "AviaryRegistryTests", dependencies: ["AviaryRegistry"]),
         .testTarget(name: "AviaryModelsTests", dependencies: ["AviaryModels"]),
-        .testTarget(name: "AviaryMonitoringTests", dependencies: ["AviaryMonitoring"]),
+        .testTarget(name: "AviaryMonitoringTests", dependencies: ["AviaryMonitoring", "AviaryModels"]),
         .testTarget(name: "AviaryHTTPTests", dependencies: ["AviaryHTTP", "AviaryTracking", "AviaryModels", "AviaryCore"]),
         .testTarget(
             name: "AviaryServerTests",

@@ -1,4 +1,5 @@
 import AviaryCore
+import AviaryModels
 import Foundation
 import Testing
 @testable import AviaryMonitoring
@@ -55,7 +56,7 @@ struct QualitySuiteTests {
             .allowedValues(column: "c", values: ["yes", "1.0", "o'k"]), .regex(column: "e", pattern: "^\\d+$"),
             .compare(left: "s", op: .less, right: "t"), .type(column: "d", kind: .datetime), .maxMissingShare(column: "m", max: 0.25),
         ])
-        #expect(try QualitySuite(yaml: suite.yaml) == suite)
+        #expect(try QualitySuite.parse(suite.yaml) == suite)
     }
 
     @Test("suggest then check: the reference passes, a corrupted copy fails on the right rules")
@@ -78,9 +79,20 @@ struct QualitySuiteTests {
         let unknownColumn = #expect(throws: AviaryError.self) { try QualityChecker.check(QualitySuite(rules: [.unique(column: "nope")]), on: table) }
         #expect(unknownColumn?.message.contains("'nope'") == true)
         for (yaml, mentioning) in [("rules:\n  - {rule: sometimes}\n", "unknown rule"), ("rules: 3\n", "'rules' list"),
-                                   ("rules:\n  - {rule: range, column: a}\n", "needs 'min', 'max'"), ("rules:\n  - {rule: regex, column: a, pattern: '('}\n", "not a valid regular expression")] {
-            let error = #expect(throws: AviaryError.self) { try QualitySuite(yaml: yaml) }
+                                   ("rules:\n  - {rule: range, column: a}\n", "needs 'min', 'max'"), ("rules:\n  - {rule: regex, column: a, pattern: '('}\n", "not a valid regular expression"),
+                                   // Issue 19: these trapped, at load or when the failing rows were described.
+                                   ("rules:\n  - {rule: row_count, min: .inf}\n", "must be a finite number"), ("rules:\n  - {rule: row_count, max: 1e20}\n", "whole number of rows"),
+                                   ("rules:\n  - {rule: range, column: a, min: .nan}\n", "must be a finite number"),
+                                   ("rules:\n  - {rule: compare, left: a, op: '<', right: a}\n", "left and right are both 'a'")] {
+            let error = #expect(throws: AviaryError.self) { try QualitySuite.parse(yaml) }
             #expect(error?.message.contains(mentioning) == true, "\(error?.message ?? "")")
         }
+    }
+}
+
+extension QualitySuite {
+    /// A suite from YAML text, read as the command line and deployments read it.
+    static func parse(_ text: String) throws -> QualitySuite {
+        try QualitySuite(document: try BoundedYAML.load(text, field: "the suite", limits: .handWritten))
     }
 }

@@ -39,6 +39,16 @@ public struct InputSchema: Sendable, Equatable {
         self.isNamed = isNamed
     }
 
+    /// The schema, or an error naming the first repeated column name: a request names each
+    /// column once, so a second column of the same name could never be filled.
+    func checkedUnique(in source: String) throws -> InputSchema {
+        var seen = Set<String>()
+        if let repeated = columns.first(where: { !seen.insert($0.name).inserted }) {
+            throw AviaryError.invalid("\(source) name the column '\(repeated.name)' twice; every feature needs its own name")
+        }
+        return self
+    }
+
     /// Maps incoming column names to feature indices: `result[k]` is the feature column `k` fills.
     /// Unknown, duplicated or missing required columns are refused with the names the model expects.
     public func bind(columnNames names: [String]) throws -> [Int] {

@@ -1,6 +1,5 @@
 import AviaryCore
 import Foundation
-import Yams
 
 /// A model ready to serve: the native predictor, the input schema requests are checked
 /// against, and where it came from.
@@ -39,12 +38,12 @@ public struct ModelPackage: Sendable {
         }
         let predictor = try loadFile(url, flavor: nil)
         return ModelPackage(flavor: predictor is XGBoostModel ? "xgboost" : "lightgbm", predictor: predictor,
-                            inputSchema: defaultSchema(predictor), modelClass: nil, name: name, servingInputExample: nil)
+                            inputSchema: try defaultSchema(predictor), modelClass: nil, name: name, servingInputExample: nil)
     }
 
     /// The model file's own feature names when it has them, else positional features.
-    static func defaultSchema(_ predictor: any Predictor) -> InputSchema {
-        predictor.featureNames.map(InputSchema.named) ?? .positional(width: predictor.featureCount)
+    static func defaultSchema(_ predictor: any Predictor) throws -> InputSchema {
+        try (predictor.featureNames.map(InputSchema.named) ?? .positional(width: predictor.featureCount)).checkedUnique(in: "the model file's feature names")
     }
 
     private static func loadDirectory(_ directory: URL, name: String) throws -> ModelPackage {
@@ -52,12 +51,7 @@ public struct ModelPackage: Sendable {
         guard let text = try? String(contentsOf: mlmodelURL, encoding: .utf8) else {
             throw AviaryError.invalid("\(directory.path) is a directory without an MLmodel file; pass an MLflow model directory or a model file")
         }
-        let mlmodel: [String: Any]
-        do {
-            mlmodel = try Yams.load(yaml: text) as? [String: Any] ?? [:]
-        } catch {
-            throw AviaryError.invalid("\(mlmodelURL.path) is not valid YAML: \(error)")
-        }
+        let mlmodel = try BoundedYAML.load(text, field: mlmodelURL.path, limits: .mlmodel) as? [String: Any] ?? [:]
         let flavors = mlmodel["flavors"] as? [String: Any] ?? [:]
         guard let flavor = ["xgboost", "lightgbm"].first(where: { flavors[$0] != nil }),
               let configuration = flavors[flavor] as? [String: Any]
@@ -77,10 +71,10 @@ public struct ModelPackage: Sendable {
         if let modelClass, ClassLabels.sklearnClassifiers.contains(modelClass) {
             predictor = ClassLabels(probabilities: predictor)
         }
-        var schema = defaultSchema(predictor)
+        var schema = try defaultSchema(predictor)
         if let signature = mlmodel["signature"] as? [String: Any], let inputs = signature["inputs"] as? String,
            let declared = try ModelSignature.inputSchema(fromJSON: inputs, featureCount: predictor.featureCount) {
-            schema = declared
+            schema = try declared.checkedUnique(in: "the MLmodel signature's inputs")
         }
         let example = (mlmodel["saved_input_example_info"] as? [String: Any])?["serving_input_path"] as? String
         let exampleData = try example.map { try Data(contentsOf: try confinedFile($0, in: directory)) }

@@ -119,7 +119,7 @@ public enum QualityChecker {
             detail = "\(table.rowCount) rows"
         }
         let examples = failing.prefix(exampleLimit).map { row in
-            RuleExample(row: row + 1, values: Dictionary(uniqueKeysWithValues: rule.columns.map { ($0, table[$0]!.text(at: row) ?? "") }))
+            RuleExample(row: row + 1, values: Dictionary(rule.columns.map { ($0, table[$0]?.text(at: row) ?? "") }) { first, _ in first })
         }
         return RuleResult(rule: rule.name, summary: rule.summary, passed: passedOverride ?? failing.isEmpty,
                           failingRows: failing.count, examples: Array(examples), detail: detail)

@@ -1,6 +1,5 @@
 import AviaryCore
 import Foundation
-import Yams
 
 /// A list of data-quality rules, read from and written to YAML:
 ///
@@ -21,14 +20,10 @@ public struct QualitySuite: Sendable, Equatable {
         self.rules = rules
     }
 
-    /// Parses a suite; each error names the rule's position and the field at fault.
-    public init(yaml text: String) throws {
-        let document: Any?
-        do {
-            document = try Yams.load(yaml: text)
-        } catch {
-            throw AviaryError.invalid("the suite is not valid YAML: \(error)")
-        }
+    /// Reads a suite from its parsed YAML (`BoundedYAML.load` with `.handWritten` limits, done by
+    /// the caller so this target needs no YAML parser); each error names the rule's position
+    /// and the field at fault.
+    public init(document: Any?) throws {
         guard let root = document as? [String: Any], let entries = root["rules"] as? [Any] else {
             throw AviaryError.invalid("the suite must be a mapping with a 'rules' list")
         }
@@ -46,9 +41,16 @@ public struct QualitySuite: Sendable, Equatable {
         }
         func numeric(_ key: String) throws -> Double? {
             guard let value = fields[key] else { return nil }
-            if let double = value as? Double { return double }
-            if let int = value as? Int { return Double(int) }
-            throw AviaryError.invalid("rule \(position) (\(name)): '\(key)' must be a number, got '\(value)'")
+            // YAML's .nan and .inf are Doubles too; no bound can be NaN, and none needs infinity.
+            if let double = (value as? Double) ?? (value as? Int).map(Double.init), double.isFinite { return double }
+            throw AviaryError.invalid("rule \(position) (\(name)): '\(key)' must be a finite number, got '\(value)'")
+        }
+        func whole(_ key: String) throws -> Int? {
+            guard let value = try numeric(key) else { return nil }
+            guard let count = Int(exactly: value), count >= 0 else {
+                throw AviaryError.invalid("rule \(position) (\(name)): '\(key)' must be a whole number of rows, 0 or more, got \(value)")
+            }
+            return count
         }
         switch name {
         case "type":
@@ -78,9 +80,11 @@ public struct QualitySuite: Sendable, Equatable {
             guard let op = QualityRule.ComparisonOperator(rawValue: opName) else {
                 throw AviaryError.invalid("rule \(position) (compare): op must be one of \(QualityRule.ComparisonOperator.allCases.map(\.rawValue).joined(separator: " ")), got '\(opName)'")
             }
-            return .compare(left: try string("left"), op: op, right: try string("right"))
+            let (left, right) = (try string("left"), try string("right"))
+            guard left != right else { throw AviaryError.invalid("rule \(position) (compare): left and right are both '\(left)'; compare two different columns") }
+            return .compare(left: left, op: op, right: right)
         case "row_count":
-            let (min, max) = (try numeric("min").map { Int($0) }, try numeric("max").map { Int($0) })
+            let (min, max) = (try whole("min"), try whole("max"))
             guard min != nil || max != nil else { throw AviaryError.invalid("rule \(position) (row_count) needs 'min', 'max' or both") }
             return .rowCount(min: min, max: max)
         default:

@@ -1,0 +1,69 @@
+import AviaryCore
+import Foundation
+import Testing
+@testable import AviaryModels
+
+/// YAML from users is bounded before Yams builds anything: a "billion laughs" document hung
+/// the deployment API (issue 19), and an alias used as a mapping key blows up even composing.
+@Suite("Bounded YAML")
+struct BoundedYAMLTests {
+    /// Nine levels of ten aliases each: 10^9 nodes once expanded, from under a kilobyte.
+    static let billionLaughs: String = {
+        var lines = ["a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+        for level in 1...9 {
+            lines.append("a\(level): &a\(level) [" + Array(repeating: "*a\(level - 1)", count: 10).joined(separator: ", ") + "]")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }()
+
+    /// The same nesting with each level's aliases as mapping keys, hashed by the composer.
+    static let keyBomb: String = {
+        var lines = ["a0: &a0 [lol, lol]"]
+        for level in 1...8 {
+            lines.append("a\(level): &a\(level) {" + (0..<6).map { "? [*a\(level - 1), \($0)] : x" }.joined(separator: ", ") + "}")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }()
+
+    @Test("hand-written documents refuse any anchor or alias, naming line and column")
+    func handWrittenRefusesAliases() {
+        let error = #expect(throws: AviaryError.self) { try BoundedYAML.load(Self.billionLaughs, field: "the spec", limits: .handWritten) }
+        #expect(error?.message.contains("the spec, line 1") == true && error?.message.contains("anchors") == true, "\(error?.message ?? "")")
+    }
+
+    @Test("MLmodel files take aliases, but not past the node budget once expanded", arguments: [billionLaughs, keyBomb])
+    func mlmodelBoundsExpansion(text: String) {
+        let error = #expect(throws: AviaryError.self) { try BoundedYAML.load(text, field: "MLmodel", limits: .mlmodel) }
+        #expect(error?.message.contains("once aliases are expanded") == true, "\(error?.message ?? "")")
+    }
+
+    @Test("PyYAML's &id001/*id001 for a list used twice loads as written out in full")
+    func pyyamlSharedList() throws {
+        let text = "a: &id001\n- 1\n- 2\nb: *id001\n"
+        let document = try #require(try BoundedYAML.load(text, field: "MLmodel", limits: .mlmodel) as? [String: Any])
+        #expect(document["a"] as? [Int] == [1, 2] && document["b"] as? [Int] == [1, 2])
+    }
+
+    @Test("nesting is bounded at 64 levels", arguments: [64, 65])
+    func depth(levels: Int) {
+        let text = String(repeating: "[", count: levels) + String(repeating: "]", count: levels)
+        if levels <= 64 {
+            #expect(throws: Never.self) { try BoundedYAML.load(text, field: "the suite", limits: .handWritten) }
+        } else {
+            #expect(throws: AviaryError.self) { try BoundedYAML.load(text, field: "the suite", limits: .handWritten) }
+        }
+    }
+
+    @Test("asterisks and ampersands inside scalars are text, not aliases", arguments: ["a: a*b\n", "a: \"*x\"\n", "a: [a&b, '*x']\n", "a: |\n  *x &y\n"])
+    func scalarsWithMarks(text: String) throws {
+        #expect(try BoundedYAML.load(text, field: "the spec", limits: .handWritten) is [String: Any])
+    }
+
+    @Test("oversized text and syntax errors name the field")
+    func sizeAndSyntax() {
+        let big = #expect(throws: AviaryError.self) { try BoundedYAML.load(String(repeating: "a", count: (1 << 20) + 1), field: "the spec", limits: .handWritten) }
+        #expect(big?.message.contains("bytes") == true)
+        let broken = #expect(throws: AviaryError.self) { try BoundedYAML.load("a: [unclosed", field: "the spec", limits: .handWritten) }
+        #expect(broken?.message.contains("the spec is not valid YAML") == true, "\(broken?.message ?? "")")
+    }
+}
