@@ -9,8 +9,13 @@ import Testing
     /// A stump on feature 0: left leaf 1, right leaf 2.
     static func stump(split: Double = 0.5, defaultLeft: Int = 1, categorical: [Int]? = nil,
                       objective: String = "reg:squarederror", baseScore: String = "[0E0]") throws -> XGBoostModel {
+        try XGBoostModel(data: Data(stumpJSON(split: split, defaultLeft: defaultLeft, categorical: categorical, objective: objective, baseScore: baseScore).utf8))
+    }
+
+    /// The stump's JSON document.
+    static func stumpJSON(split: Double, defaultLeft: Int, categorical: [Int]?, objective: String, baseScore: String) -> String {
         let categories = categorical ?? []
-        let json = """
+        return """
             {"learner": {
               "learner_model_param": {"base_score": "\(baseScore)", "num_class": "0", "num_feature": "2", "num_target": "1"},
               "objective": {"name": "\(objective)"},
@@ -27,7 +32,6 @@ import Testing
               }}
             }}
             """
-        return try XGBoostModel(data: Data(json.utf8))
     }
 
     static func predict(_ model: XGBoostModel, _ x: Double) -> Double {

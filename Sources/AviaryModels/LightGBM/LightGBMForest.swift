@@ -43,6 +43,8 @@ struct LightGBMForest: Sendable {
         if try tree.optionalInt("is_linear") == 1 {
             throw AviaryError.invalid("LightGBM linear trees (linear_tree=true) are not supported yet")
         }
+        // Node and bitset indices are Int32: a forest past that is refused, not trapped on.
+        guard nodes.count + 2 * leafCount < Int(Int32.max) else { throw tree.malformed("a forest of fewer than 2^31 nodes") }
         let base = Int32(nodes.count)
         roots.append(base)
         let internalCount = leafCount - 1
@@ -61,6 +63,7 @@ struct LightGBMForest: Sendable {
             let boundaries = try tree.optionalInts("cat_boundaries") ?? []
             let bitsets = try tree.optionalInts("cat_threshold") ?? []
             let wordBase = categoryWords.count
+            guard wordBase + bitsets.count < Int(Int32.max) else { throw tree.malformed("category bitsets of fewer than 2^31 words") }
             for word in bitsets {
                 guard let value = UInt32(exactly: word) else { throw tree.malformed("cat_threshold words that fit 32 bits") }
                 categoryWords.append(value)
@@ -82,8 +85,10 @@ struct LightGBMForest: Sendable {
                 depth[Int(node.right - base)] = depth[i] + 1
                 if decision & Self.categoricalMask != 0 {
                     categorical = true
-                    let index = Int(thresholds[i])
-                    guard index >= 0, index + 1 < boundaries.count, boundaries[index] <= boundaries[index + 1], boundaries[index + 1] <= bitsets.count else {
+                    // The threshold indexes cat_boundaries; a NaN, fractional or huge one, or a
+                    // negative boundary, would trap here or read outside the bitsets per request.
+                    guard let index = Int(exactly: thresholds[i]), index >= 0, index + 1 < boundaries.count,
+                          boundaries[index] >= 0, boundaries[index] <= boundaries[index + 1], boundaries[index + 1] <= bitsets.count else {
                         throw tree.malformed("categorical thresholds that index cat_boundaries (node \(i))")
                     }
                     categoryRanges[base + Int32(i)] = (Int32(wordBase + boundaries[index]), Int32(boundaries[index + 1] - boundaries[index]))

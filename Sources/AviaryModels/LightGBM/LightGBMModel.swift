@@ -49,11 +49,16 @@ public struct LightGBMModel: Predictor {
             throw AviaryError.invalid("not a LightGBM text model: it must start with a 'tree' line")
         }
 
-        featureCount = try header.int("max_feature_idx") + 1
+        // Checked before anything is sized by them: a model file is input like any other.
+        let maximumFeatureIndex = try header.int("max_feature_idx")
+        guard (0..<ModelLimits.features).contains(maximumFeatureIndex) else {
+            throw header.malformed("max_feature_idx from 0 to \(ModelLimits.features - 1), got \(maximumFeatureIndex)")
+        }
+        featureCount = maximumFeatureIndex + 1
         treesPerIteration = try header.optionalInt("num_tree_per_iteration") ?? 1
         let classes = try header.optionalInt("num_class") ?? 1
-        guard featureCount > 0, treesPerIteration >= 1, trees.count % treesPerIteration == 0 else {
-            throw header.malformed("max_feature_idx >= 0 and a tree count divisible by num_tree_per_iteration")
+        guard (1...ModelLimits.classes).contains(treesPerIteration), (1...ModelLimits.classes).contains(classes), trees.count % treesPerIteration == 0 else {
+            throw header.malformed("num_tree_per_iteration and num_class from 1 to \(ModelLimits.classes), and a tree count divisible by num_tree_per_iteration")
         }
         let objectiveLine = String(try header.string("objective"))
         objective = try LightGBMObjective(line: objectiveLine)
@@ -65,8 +70,9 @@ public struct LightGBMModel: Predictor {
         self.forest = forest
 
         let names = (try? header.string("feature_names"))?.split(separator: " ").map(String.init) ?? []
-        let placeholders = (0..<featureCount).map { "Column_\($0)" }
-        featureNames = names.count == featureCount && names != placeholders ? names : nil
+        // LightGBM writes Column_0, Column_1, … when it was given no names.
+        let placeholders = names.enumerated().allSatisfy { $1 == "Column_\($0)" }
+        featureNames = names.count == featureCount && !placeholders ? names : nil
         let infos = (try? header.string("feature_infos"))?.split(separator: " ") ?? []
         // Numeric features are described as [min:max] (or none); categorical ones list their codes.
         categoricalFeatures = Set(infos.indices.filter { !infos[$0].hasPrefix("[") && infos[$0] != "none" })

@@ -108,6 +108,11 @@ struct UBJSONReader {
         if try peekByte() == UInt8(ascii: "$") {
             position += 1
             type = try readByte()
+            // Elements of these types take no bytes, so `[$Z#L…` asks for any number of values
+            // from a dozen bytes (and nesting them, for their product). XGBoost never writes them.
+            if let type, [UInt8(ascii: "Z"), UInt8(ascii: "N"), UInt8(ascii: "T"), UInt8(ascii: "F")].contains(type) {
+                throw corrupt("a typed container of zero-byte elements ('\(UnicodeScalar(type))')")
+            }
         }
         var count: Int?
         if try peekByte() == UInt8(ascii: "#") {

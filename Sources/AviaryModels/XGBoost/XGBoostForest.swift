@@ -21,6 +21,8 @@ struct XGBoostForest: Sendable {
     static let featureMask: UInt32 = (1 << 29) - 1
     /// XGBoost refuses category codes at or above 2^24 (they no longer round-trip through Float).
     static let maximumCategory: Float = 16_777_216
+    /// The most bitset words a forest's categorical splits may take together (64 MiB).
+    static let maximumCategoryWords = 1 << 24
 
     var nodes: [Node] = []
     /// Index of each tree's root in `nodes`.
@@ -52,6 +54,8 @@ struct XGBoostForest: Sendable {
               splitTypes.isEmpty || splitTypes.count == count
         else { throw tree.malformed("a tree whose node arrays have one equal, non-zero length") }
 
+        // Node indices are Int32: a forest past that is refused, not trapped on.
+        guard nodes.count + count < Int(Int32.max) else { throw tree.malformed("a forest of fewer than 2^31 nodes") }
         let base = Int32(nodes.count)
         roots.append(base)
         groups.append(Int32(group))
@@ -99,15 +103,20 @@ struct XGBoostForest: Sendable {
             throw tree.malformed("a tree with one categories segment and size per categorical node")
         }
         for (k, node) in nodeList.enumerated() {
-            let range = segments[k]..<(segments[k] + sizes[k])
-            guard (0..<nodeCount).contains(node), range.lowerBound >= 0, range.upperBound <= categories.count else {
+            // Checked before the range is formed: a negative size or a huge segment would trap.
+            guard (0..<nodeCount).contains(node), segments[k] >= 0, sizes[k] >= 0, segments[k] <= categories.count - sizes[k] else {
                 throw tree.malformed("a tree whose category segments lie inside its category list")
             }
-            let members = categories[range]
+            let members = categories[segments[k]..<(segments[k] + sizes[k])]
             guard members.allSatisfy({ $0 >= 0 && $0 < Int(Self.maximumCategory) }) else {
                 throw tree.malformed("a tree with category codes between 0 and 2^24")
             }
             let wordCount = (members.max() ?? -1) / 32 + 1
+            // Each bitset is sized by its largest code: without a bound, a few bytes per node
+            // naming code 2^24 - 1 would ask for 2 MB each.
+            guard categoryWords.count + wordCount <= Self.maximumCategoryWords else {
+                throw tree.malformed("category bitsets of at most \(Self.maximumCategoryWords * 4) bytes in all")
+            }
             let start = categoryWords.count
             categoryWords.append(contentsOf: repeatElement(0, count: wordCount))
             for category in members { categoryWords[start + category / 32] |= 1 << UInt32(category % 32) }

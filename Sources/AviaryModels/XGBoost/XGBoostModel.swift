@@ -43,6 +43,13 @@ public struct XGBoostModel: Predictor {
         let parameters = try learner.child("learner_model_param")
         featureCount = try parameters.child("num_feature").int()
         let classes = try parameters.child("num_class").int()
+        // Checked before anything is sized by them: a model file is input like any other.
+        guard (1...ModelLimits.features).contains(featureCount) else {
+            throw parameters.malformed("num_feature from 1 to \(ModelLimits.features), got \(featureCount)")
+        }
+        guard (0...ModelLimits.classes).contains(classes) else {
+            throw parameters.malformed("num_class from 0 to \(ModelLimits.classes), got \(classes)")
+        }
         if let targets = try parameters.optionalChild("num_target")?.int(), targets > 1 {
             throw AviaryError.invalid("XGBoost models with \(targets) targets (multi-output trees) are not supported yet")
         }
