@@ -58,6 +58,7 @@ struct PredictionBlock {
         let packed = try row.withUnsafeData(atIndex: column) { $0.map { [UInt8]($0) } ?? [] }
         entries.reserveCapacity(packed.count / Self.entryStride)
         var id = 0, feature = 0, output = 0
+        var widthsFit = true
         packed.withUnsafeBytes { bytes in
             for offset in stride(from: 0, to: bytes.count - Self.entryStride + 1, by: Self.entryStride) {
                 func int32(_ at: Int) -> Int { Int(Int32(littleEndian: bytes.loadUnaligned(fromByteOffset: offset + at, as: Int32.self))) }
@@ -69,12 +70,14 @@ struct PredictionBlock {
                     requestID: id..<(id + idCount), features: feature..<(feature + featureCount), outputs: output..<(output + outputCount),
                     outputWidth: int32(28), float32: int32(32) != 0
                 ))
+                // Readers slice outputs row by row with this width.
+                if int32(28) <= 0 || outputCount % int32(28) != 0 { widthsFit = false }
                 id += idCount
                 feature += featureCount
                 output += outputCount
             }
         }
-        guard id == requestIDs.count, !withFeatures || feature == features.count, output == outputs.count else {
+        guard widthsFit, id == requestIDs.count, !withFeatures || feature == features.count, output == outputs.count else {
             throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "a prediction block's entries do not match its ids, features and outputs")
         }
     }

@@ -53,7 +53,8 @@ struct RawStatement {
     /// Binds a blob; an empty one as a zero-length blob, not the NULL a nil pointer would bind.
     private func bind(_ index: Int32, blob: UnsafeRawBufferPointer) {
         if let base = blob.baseAddress, !blob.isEmpty {
-            sqlite3_bind_blob(handle, index, base, Int32(blob.count), sqliteTransient)
+            // The 64-bit length: a blob past 2 GiB fails in SQLite (SQLITE_TOOBIG), not in Int32().
+            sqlite3_bind_blob64(handle, index, base, sqlite3_uint64(blob.count), sqliteTransient)
         } else {
             sqlite3_bind_zeroblob(handle, index, 0)
         }

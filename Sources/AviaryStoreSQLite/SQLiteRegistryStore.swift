@@ -136,9 +136,11 @@ public struct SQLiteRegistryStore: RegistryStore {
                     new.runLink, new.modelID, new.storageLocation,
                 ]
             )
+            let (next, overflow) = version.addingReportingOverflow(1)
+            guard !overflow else { throw AviaryError.invalid("Registered model '\(new.name)' has no version numbers left") }
             try db.execute(
                 sql: "UPDATE registered_models SET next_version = ?, last_updated_time = ? WHERE name = ?",
-                arguments: [version + 1, new.now, new.name]
+                arguments: [next, new.now, new.name]
             )
             for tag in new.tags { try Self.upsertVersionTag(db, new.name, version, tag) }
             return try Self.loadVersion(db, new.name, version)

@@ -1,3 +1,4 @@
+import AviaryCore
 @testable import AviaryMonitoring
 import Foundation
 import Testing
@@ -43,7 +44,7 @@ struct LiveQualityTests {
         #expect(metrics["precision"] == tp / (tp + fp) && metrics["recall"] == tp / (tp + fn))
         #expect(abs(metrics["f1"]! - 2 * metrics["precision"]! * metrics["recall"]! / (metrics["precision"]! + metrics["recall"]!)) < 1e-12)
         for metric in ["accuracy", "log_loss"] {
-            let rows = LiveQuality.perRow(metric, task: .classification, outputs: scores, width: 1, truth: labels)!
+            let rows = try #require(try LiveQuality.perRow(metric, task: .classification, outputs: scores, width: 1, truth: labels))
             #expect(abs(LiveQuality.mean(rows) - metrics[metric]!) < 1e-12)
         }
         // A two-column softmax output of the same probabilities is the same classifier.
@@ -57,6 +58,16 @@ struct LiveQualityTests {
     func refused() {
         #expect(throws: (any Error).self) { try LiveQuality.compute(task: .classification, outputs: [0.2, 0.9], width: 1, truth: [0, 2]) }
         #expect(throws: (any Error).self) { try LiveQuality.compute(task: .classification, outputs: [0.2, 0.9], width: 1, truth: [0]) }
+    }
+
+    @Test("the gate on log loss refuses a truth that is not a class (it indexed past the row and trapped)", arguments: [3.0, -1, 1e300, 0.5, .nan])
+    func gateRefusesTruthOutsideClasses(truth: Double) {
+        let row = { (y: Double) in LabeledPrediction(variant: "v", modelVersion: "1", shadow: false, timestamp: 1, outputs: [0.2, 0.3, 0.5], outputWidth: 3, truth: [y]) }
+        let labeled = [row(0), row(truth), row(2)]
+        #expect(throws: AviaryError.self) {
+            try PromotionGate.evaluate(task: .classification, metric: "log_loss", alpha: 0.05, minSamples: 1, champion: ("a", "1", labeled), challenger: ("b", "2", labeled), qualityFailures: nil)
+        }
+        #expect(throws: AviaryError.self) { try LiveQuality.perRow("accuracy", task: .classification, outputs: [0.2, 0.3, 0.5], width: 3, truth: [truth]) }
     }
 
     @Test("the incomplete beta function equals its integral (Simpson's rule, 20,000 panels)", arguments: [

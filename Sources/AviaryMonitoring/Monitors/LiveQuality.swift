@@ -49,8 +49,11 @@ public enum LiveQuality {
     /// Per-row losses whose mean is `metric`, for the significance test of the promotion gate:
     /// 0/1 correctness for accuracy, the row's log loss, absolute, squared or absolute relative
     /// error. nil for metrics that are not a mean over rows (precision, recall, F1, ROC AUC).
-    public static func perRow(_ metric: String, task: ModelTask, outputs: [Double], width: Int, truth: [Double]) -> [Double]? {
+    /// Throws when a classifier's truth is not one of its classes: feedback may carry any
+    /// number, and log loss reads the probability at the truth's index.
+    public static func perRow(_ metric: String, task: ModelTask, outputs: [Double], width: Int, truth: [Double]) throws -> [Double]? {
         let epsilon = Double.ulpOfOne
+        if task == .classification { try checkClasses(truth, width: width) }
         switch (task, metric) {
         case (.classification, "accuracy"):
             return truth.indices.map { Double(predictedClass(outputs, width: width, row: $0)) == truth[$0] ? 1 : 0 }
@@ -83,10 +86,21 @@ public enum LiveQuality {
         return ["mae": absolute / n, "rmse": (squared / n).squareRoot(), "mape": relative / n]
     }
 
+    /// A binary classifier (one output) takes truth 0 or 1; one with `width` outputs a class index.
+    static func checkClasses(_ truth: [Double], width: Int) throws {
+        if width == 1 {
+            for y in truth where y != 0 && y != 1 { throw AviaryError.invalid("truth: a binary classifier's ground truth is 0 or 1, got \(y)") }
+        } else {
+            for y in truth where !(y >= 0 && y < Double(width) && y == y.rounded()) {
+                throw AviaryError.invalid("truth: a class index from 0 to \(width - 1), got \(y)")
+            }
+        }
+    }
+
     static func binary(probabilities: [Double], truth: [Double]) throws -> [String: Double] {
+        try checkClasses(truth, width: 1)
         var tp = 0.0, fp = 0.0, fn = 0.0, tn = 0.0
         for (p, y) in zip(probabilities, truth) {
-            guard y == 0 || y == 1 else { throw AviaryError.invalid("truth: a binary classifier's ground truth is 0 or 1, got \(y)") }
             switch (p > 0.5, y == 1) {
             case (true, true): tp += 1
             case (true, false): fp += 1
@@ -99,16 +113,14 @@ public enum LiveQuality {
             "precision": tp + fp == 0 ? 0 : tp / (tp + fp),
             "recall": tp + fn == 0 ? 0 : tp / (tp + fn),
             "f1": 2 * tp + fp + fn == 0 ? 0 : 2 * tp / (2 * tp + fp + fn),
-            "log_loss": mean(perRow("log_loss", task: .classification, outputs: probabilities, width: 1, truth: truth)!),
+            "log_loss": mean(try perRow("log_loss", task: .classification, outputs: probabilities, width: 1, truth: truth) ?? []),
         ]
         metrics["roc_auc"] = rocAUC(scores: probabilities, positive: truth.map { $0 == 1 })
         return metrics
     }
 
     static func multiclass(probabilities: [Double], classes: Int, truth: [Double]) throws -> [String: Double] {
-        for y in truth where !(y >= 0 && y < Double(classes) && y == y.rounded()) {
-            throw AviaryError.invalid("truth: a class index from 0 to \(classes - 1), got \(y)")
-        }
+        try checkClasses(truth, width: classes)
         let labels = truth.map { Int($0) }
         let predicted = labels.indices.map { predictedClass(probabilities, width: classes, row: $0) }
         // Macro averages run over the classes present in either the truth or the predictions (scikit-learn's `unique_labels`).
@@ -127,7 +139,7 @@ public enum LiveQuality {
         var metrics = [
             "accuracy": Double(zip(labels, predicted).filter { $0 == $1 }.count) / Double(labels.count),
             "precision": precision / count, "recall": recall / count, "f1": f1 / count,
-            "log_loss": mean(perRow("log_loss", task: .classification, outputs: probabilities, width: classes, truth: truth)!),
+            "log_loss": mean(try perRow("log_loss", task: .classification, outputs: probabilities, width: classes, truth: truth) ?? []),
         ]
         // One-vs-rest AUC per class, averaged; scikit-learn requires every class to be present.
         if Set(labels).count == classes {

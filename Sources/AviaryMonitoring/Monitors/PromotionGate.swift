@@ -83,11 +83,11 @@ public enum PromotionGate {
             qualityFailures: qualityFailures, promote: false, reason: ""
         )
         if isMean(metric) {
-            func rows(_ labeled: [LabeledPrediction]) -> [Double] {
-                labeled.flatMap { LiveQuality.perRow(metric, task: task, outputs: $0.outputs, width: $0.outputWidth, truth: $0.truth) ?? [] }
+            func rows(_ labeled: [LabeledPrediction]) throws -> [Double] {
+                try labeled.flatMap { try LiveQuality.perRow(metric, task: task, outputs: $0.outputs, width: $0.outputWidth, truth: $0.truth) ?? [] }
             }
-            let a = rows(shared.champion)
-            let b = rows(shared.challenger)
+            let a = try rows(shared.champion)
+            let b = try rows(shared.challenger)
             func value(_ values: [Double]) -> Double? {
                 values.isEmpty ? nil : metric == "rmse" ? LiveQuality.mean(values).squareRoot() : LiveQuality.mean(values)
             }

@@ -64,14 +64,16 @@ public struct WindowMonitor: Sendable {
             let current = try LoggedValues.table(records)
             pass.windowRows = current.rowCount
             if let reference {
-                let shared = current.columnNames.filter { reference[$0] != nil }
+                // Each name once: a log written before duplicate feature names were refused may repeat one.
+                var seen = Set<String>()
+                let shared = current.columnNames.filter { reference[$0] != nil && seen.insert($0).inserted }
                 guard !shared.isEmpty else {
                     throw AviaryError.invalid("monitor.reference: shares no column with the model's inputs \(current.columnNames)")
                 }
                 let report = try DriftDetector.compare(reference: reference, current: current, options: DriftOptions(columns: shared, shareThreshold: driftShare))
                 pass.driftShare = report.driftShare
                 pass.driftDetected = report.datasetDrift
-                pass.driftScores = Dictionary(uniqueKeysWithValues: report.columns.map { ($0.column, $0.score) })
+                pass.driftScores = Dictionary(report.columns.map { ($0.column, $0.score) }) { first, _ in first }
                 if report.datasetDrift {
                     let columns = report.columns.filter(\.drifted).map(\.column).joined(separator: ", ")
                     pass.violations.append(.init(key: "drift", message: String(

@@ -108,8 +108,15 @@ public enum FilterParser {
         }
     }
 
+    /// The most `order_by` fields a search takes: the duplicate check below is quadratic, and
+    /// a request should not be able to make it run for hours.
+    public static let maximumOrderFields = 100
+
     /// MLflow refuses an order_by that names the same field twice.
     public static func rejectDuplicates<Key: Equatable>(_ keys: [Key], _ terms: [String]) throws {
+        guard keys.count <= maximumOrderFields else {
+            throw AviaryError.invalid("`order_by` has \(keys.count) fields; at most \(maximumOrderFields) are accepted")
+        }
         for (index, key) in keys.enumerated() where keys[..<index].contains(key) {
             throw AviaryError.invalid("`order_by` contains duplicate fields: \(terms)")
         }
