@@ -113,6 +113,14 @@ def test_put_serves_on_the_tracking_port_in_both_protocols(server, registered):
     (lambda s: s.update(prediction_log={"path": "/tmp/elsewhere.db"}), "prediction_log.path: '/tmp/elsewhere.db' must be a plain relative path"),
     (lambda s: s.update(prediction_log={"path": "../../outside.db"}), "prediction_log.path"),
     (lambda s: s.update(prediction_log={"path": "log.db"}, monitor={"every_seconds": 5, "reference": "/etc/passwd"}), "monitor.reference"),
+    # Issue 19: a variant could point at any file on the host (/dev/zero gave a 500).
+    (lambda s: s["variants"][0].update(model="/dev/zero"), "variants[0].model: '/dev/zero' is not a model this server holds"),
+    (lambda s: s["variants"][1].update(model="file:///etc/passwd"), "variants[1].model: 'file:///etc/passwd' is not a model this server holds"),
+    (lambda s: s["variants"][0].update(model="runs:/../../etc"), "variants[0].model"),
+    (lambda s: s.update(prediction_log={"path": "log.db"}, monitor={"every_seconds": 5, "quality_suite": "mlflow-artifacts:/../../../etc/passwd"}), "monitor.quality_suite"),
+    (lambda s: s.update(alerts={"webhook": "http://127.0.0.1:9/hook", "secret_env": "HOME"}), "alerts.secret_env: through the API it must name a variable starting with AVIARY_WEBHOOK_"),
+    (lambda s: s.update(refresh_seconds=float("inf")), "refresh_seconds: a number from 0 up to 2592000"),
+    (lambda s: s.update(prediction_log={"path": "log.db", "flush_seconds": 1e-6}), "prediction_log.flush_seconds"),
 ])
 def test_bad_specs_get_400_and_the_last_good_configuration_keeps_serving(server, registered, mutate, needle):
     name, _, rng = registered
@@ -130,6 +138,48 @@ def test_bad_specs_get_400_and_the_last_good_configuration_keeps_serving(server,
 def test_broken_yaml_gets_400(server, registered):
     r = put(server, "name: api\nvariants: [unclosed")
     assert r.status_code == 400 and "not valid YAML" in r.json()["message"]
+
+
+def test_alias_bomb_is_refused_at_once(server, registered):
+    """Issue 19: a "billion laughs" spec (10^9 nodes once expanded) hung the request."""
+    lines = ["a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    lines += [f"a{k}: &a{k} [" + ", ".join([f"*a{k - 1}"] * 10) + "]" for k in range(1, 10)]
+    started = time.monotonic()
+    r = put(server, "\n".join(lines) + "\nname: api\n")
+    assert r.status_code == 400 and "anchors (&a0) and aliases are not accepted" in r.json()["message"], r.text
+    assert time.monotonic() - started < 10
+    assert requests.get(f"{server.url}/health", timeout=10).status_code == 200
+
+
+def test_reference_and_suite_from_the_artifact_store(server, registered):
+    """Through the API, reference data and quality suites come from the artifact store
+    (runs:/RUN_ID/PATH), never from a host path."""
+    import pandas as pd
+
+    name, _, rng = registered
+    with mlflow.start_run() as run:
+        mlflow.log_text(pd.DataFrame(rng.normal(size=(200, 4)), columns=COLUMNS).to_csv(index=False), "monitor/reference.csv")
+        mlflow.log_text("rules:\n  - {rule: range, column: f0, min: -100, max: 100}\n", "monitor/suite.yaml")
+    body = spec(name, prediction_log={"path": "artifact-monitored.db", "flush_seconds": 0.2},
+                monitor={"every_predictions": 20, "window": 20, "reference": f"runs:/{run.info.run_id}/monitor/reference.csv",
+                         "quality_suite": f"runs:/{run.info.run_id}/monitor/suite.yaml"})
+    body["name"] = "artifacts"
+    r = requests.put(f"{server.url}/api/2.0/aviary/deployments/artifacts", data=json.dumps(body), timeout=120)
+    assert r.status_code == 200, r.text
+    session = requests.Session()
+    for row in rng.normal(size=(40, 4)):
+        assert session.post(f"{server.url}/deployments/artifacts/invocations", json={"instances": [row.tolist()]}, timeout=10).status_code == 200
+    deadline = time.monotonic() + 20
+    checked = []
+    while time.monotonic() < deadline and not checked:
+        passes = requests.get(f"{server.url}/deployments/artifacts/monitors", timeout=10).json()["passes"]
+        checked = [p for p in passes if "drift_share" in p]
+        time.sleep(0.2)
+    assert checked and checked[-1]["quality_failures"] == [] and set(checked[-1]["drift_scores"]) == set(COLUMNS), checked
+    missing = dict(body, monitor=dict(body["monitor"], reference=f"runs:/{run.info.run_id}/monitor/absent.csv"))
+    r = requests.put(f"{server.url}/api/2.0/aviary/deployments/artifacts", data=json.dumps(missing), timeout=120)
+    assert r.status_code == 400 and "monitor.reference: cannot fetch" in r.json()["message"], r.text
+    assert requests.delete(f"{server.url}/api/2.0/aviary/deployments/artifacts", timeout=10).status_code == 200
 
 
 def test_weight_change_under_traffic_drops_nothing(server, registered):

@@ -65,6 +65,18 @@ struct DeploymentTests {
         (loggedSpec + "\nalerts: {webhook: 'http://metadata.google.internal/'}", "alerts.webhook: 'metadata.google.internal' is a cloud metadata service"),
         (loggedSpec + "\nalerts: {webhook: 'file:///etc/passwd'}", "alerts.webhook: an http:// or https:// URL"),
         (loggedSpec + "\nalerts: {command: 'rm -rf /'}", "alerts.command: a list, the program then its arguments (no shell)"),
+        // Issue 19: numbers that became traps in durations, sleeps and window products.
+        (validSpec + "\nrefresh_seconds: .inf", "refresh_seconds: a number from 0 up to 2592000"),
+        (validSpec + "\nrefresh_seconds: 1e19", "refresh_seconds: a number from 0 up to 2592000"),
+        (validSpec + "\nprediction_log: {path: log.db, flush_seconds: .inf}", "prediction_log.flush_seconds: a number from 0.01 up to 3600"),
+        (validSpec + "\nprediction_log: {path: log.db, flush_seconds: 0.000001}", "prediction_log.flush_seconds: a number from 0.01"),
+        (validSpec + "\nprediction_log: {path: log.db, retention_days: 1e12}", "prediction_log.retention_days: a positive number up to 36500"),
+        (loggedSpec + "\nmonitor: {every_seconds: 1e16}", "monitor.every_seconds: a positive number up to 2592000"),
+        (loggedSpec + "\nmonitor: {every_seconds: .nan}", "monitor.every_seconds: a positive number"),
+        (loggedSpec + "\nmonitor: {every_seconds: 60, window: 9223372036854775807}", "monitor.window: a whole number from 1 to 10000000"),
+        (loggedSpec + "\nalerts: {cooldown_seconds: -1}", "alerts.cooldown_seconds: a number from 0"),
+        // A "billion laughs" spec hung the request; anchors and aliases are refused before expansion.
+        ("a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n" + validSpec, "anchors (&a) and aliases are not accepted"),
     ])
     func refused(yaml: String, message: String) {
         #expect {

@@ -15,6 +15,9 @@ struct DeploymentLoader {
     let tracking: TrackingServerOptions
     let registry: PrometheusCollectorRegistry
     let maximumBodySize: Int
+    /// The spec came through the API (`DeploymentSupervisor.checkRemote`): models must come
+    /// from the server's artifact store, and `training` data may not be a host path.
+    let fromAPI: Bool
 
     /// Every variant loaded, or the first failure, naming the variant. Variants that resolve to
     /// the same model (path or registry version) share one loaded copy: a champion and a shadow
@@ -25,7 +28,7 @@ struct DeploymentLoader {
         var packages: [String: ModelPackage] = [:]
         for variant in spec.variants {
             do {
-                let version = try await ModelLocator(argument: variant.model, tracking: tracking).registeredVersion()
+                let version = try await modelLocator(for: variant).registeredVersion()
                 let key = source(of: variant, version: version)
                 let served = try await load(variant, version: version, reusing: packages[key])
                 packages[key] = served.package
@@ -46,16 +49,20 @@ struct DeploymentLoader {
         guard let settings = spec.monitor else { return nil }
         var reference: DataTable?
         if let source = settings.reference {
-            let url = source == "training" ? try await trainingDataset() : resolve(source)
             do {
-                reference = try CSVTableReader().read(url)
+                let file = source == "training" ? try await trainingDataset() : try await local(source)
+                defer { if file.downloaded { try? FileManager.default.removeItem(at: file.url) } }
+                reference = try CSVTableReader().read(file.url)
             } catch let error as AviaryError {
                 throw AviaryError.invalid("monitor.reference: \(error.message)")
             }
         }
-        let suite = try settings.qualitySuite.map { path in
+        var suite: QualitySuite?
+        if let path = settings.qualitySuite {
             do {
-                return try QualitySuite(yaml: try String(contentsOf: resolve(path), encoding: .utf8))
+                let file = try await local(path)
+                defer { if file.downloaded { try? FileManager.default.removeItem(at: file.url) } }
+                suite = try QualitySuite(document: try BoundedYAML.load(try String(contentsOf: file.url, encoding: .utf8), field: "the suite", limits: .handWritten))
             } catch let error as AviaryError {
                 throw AviaryError.invalid("monitor.quality_suite: \(error.message)")
             } catch {
@@ -68,11 +75,26 @@ struct DeploymentLoader {
         )
     }
 
+    /// A file the spec names: an artifact URI is downloaded to a temporary file (`downloaded`:
+    /// the caller deletes it); a path is taken from the spec's directory.
+    private func local(_ source: String) async throws -> (url: URL, downloaded: Bool) {
+        guard ArtifactReference.isServerHeld(source, models: false) else { return (resolve(source), false) }
+        let data: Data
+        do {
+            data = try await ArtifactReference(uri: source).fetch(using: tracking)
+        } catch let failure as CommandFailure {
+            throw AviaryError.invalid("cannot fetch \(source): \(failure.description)")
+        }
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("aviary-\(UUID().uuidString)-\(URL(fileURLWithPath: source).lastPathComponent)")
+        try data.write(to: file)
+        return (file, true)
+    }
+
     /// The CSV logged (`mlflow.log_input(…, context="training")`) with the run behind the first
     /// serving variant's model version: the data that version was trained on.
-    private func trainingDataset() async throws -> URL {
+    private func trainingDataset() async throws -> (url: URL, downloaded: Bool) {
         let variant = spec.serving[0]
-        let locator = ModelLocator(argument: variant.model, tracking: tracking)
+        let locator = modelLocator(for: variant)
         guard let name = locator.registeredName, let version = try await locator.registeredVersion() else {
             throw AviaryError.invalid("monitor.reference: 'training' needs the first serving variant (\(variant.name)) to be a registered models:/ URI")
         }
@@ -95,11 +117,17 @@ struct DeploymentLoader {
         guard let uri = source?["uri"] as? String ?? source?["path"] as? String else {
             throw AviaryError.invalid("monitor.reference: the training dataset of run \(runID) has no file source (\(sourceText.prefix(100))); give a CSV path")
         }
+        if ArtifactReference.isServerHeld(uri, models: false) { return try await local(uri) }
+        // A dataset's source is whatever the client logged: through the API it must not make
+        // the server read a file on its own disk.
+        guard !fromAPI else {
+            throw AviaryError.invalid("monitor.reference: the training dataset of run \(runID) is the host path '\(uri)'; a spec sent through the API reads only artifacts: log the CSV with mlflow.log_artifact and give monitor.reference: runs:/RUN_ID/PATH")
+        }
         let path = uri.hasPrefix("file://") ? String(uri.dropFirst("file://".count)) : uri
         guard path.hasPrefix("/"), FileManager.default.fileExists(atPath: path) else {
             throw AviaryError.invalid("monitor.reference: the training dataset of run \(runID) is at '\(uri)', not a file on this machine; give a CSV path")
         }
-        return URL(fileURLWithPath: path)
+        return (URL(fileURLWithPath: path), false)
     }
 
     /// The alert settings with the command's program found: a path with a `/` is taken from the
@@ -116,6 +144,11 @@ struct DeploymentLoader {
             alerts.command?[0] = found
         }
         return alerts
+    }
+
+    /// How `variant`'s model is found and loaded.
+    func modelLocator(for variant: DeploymentSpec.Variant) -> ModelLocator {
+        ModelLocator(argument: variant.model, tracking: tracking, serverArtifactsOnly: fromAPI)
     }
 
     /// A path from the spec, relative to the spec's directory unless absolute.
@@ -138,14 +171,14 @@ struct DeploymentLoader {
     /// What `variant` serves at registry `version`: `models:/NAME/VERSION` for a registry URI,
     /// the URI or path as written otherwise.
     func source(of variant: DeploymentSpec.Variant, version: String?) -> String {
-        guard let version, let name = ModelLocator(argument: variant.model, tracking: tracking).registeredName else { return variant.model }
+        guard let version, let name = modelLocator(for: variant).registeredName else { return variant.model }
         return "models:/\(name)/\(version)"
     }
 
     /// `variant` at registry `version` (nil for a path), with `package` if another variant has
     /// that model loaded already; with its own metrics either way.
     func load(_ variant: DeploymentSpec.Variant, version: String?, reusing loaded: ModelPackage?) async throws -> ServedModel {
-        let locator = ModelLocator(argument: variant.model, tracking: tracking)
+        let locator = modelLocator(for: variant)
         let package: ModelPackage
         if let loaded { package = loaded } else { package = try await locator.load() }
         let name = locator.registeredName ?? package.name
@@ -163,7 +196,7 @@ struct DeploymentLoader {
             try? await Task.sleep(for: .seconds(spec.refreshSeconds))
             for variant in following {
                 do {
-                    let version = try await ModelLocator(argument: variant.model, tracking: tracking).registeredVersion()
+                    let version = try await modelLocator(for: variant).registeredVersion()
                     guard version != deployment.model(for: variant.name).version else { continue }
                     let key = source(of: variant, version: version)
                     let loaded = deployment.spec.variants.first { source(of: $0, version: deployment.model(for: $0.name).version) == key }

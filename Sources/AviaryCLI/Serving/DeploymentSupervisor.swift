@@ -31,8 +31,9 @@ actor DeploymentSupervisor: DeploymentManaging {
         self.specDirectory = specDirectory
     }
 
-    /// Reads, checks and starts the spec in `file`; errors name the file and the field.
-    func start(file: URL) async throws {
+    /// Reads, checks and starts the spec in `file`; errors name the file and the field. A kept
+    /// spec (`fromAPI`) came through the API and is held to the API's rules again.
+    func start(file: URL, fromAPI: Bool = false) async throws {
         let text: String
         do {
             text = try String(contentsOf: file, encoding: .utf8)
@@ -40,7 +41,9 @@ actor DeploymentSupervisor: DeploymentManaging {
             throw CommandFailure("Cannot read the deployment spec \(file.path): \(error.localizedDescription)")
         }
         do {
-            try await start(try DeploymentSpec(yaml: text), directory: file.deletingLastPathComponent())
+            let spec = try DeploymentSpec(yaml: text)
+            if fromAPI { try Self.checkRemote(spec) }
+            try await start(spec, directory: file.deletingLastPathComponent(), fromAPI: fromAPI)
         } catch let error as AviaryError {
             throw CommandFailure("\(file.path): \(error.message)")
         }
@@ -51,7 +54,7 @@ actor DeploymentSupervisor: DeploymentManaging {
         guard let specDirectory, let names = try? FileManager.default.contentsOfDirectory(atPath: specDirectory.path) else { return }
         for name in names.sorted() where name.hasSuffix(".yaml") {
             do {
-                try await start(file: specDirectory.appendingPathComponent(name))
+                try await start(file: specDirectory.appendingPathComponent(name), fromAPI: true)
             } catch {
                 DeploymentLoader.say("Warning: kept deployment \(name) not started: \(error)")
             }
@@ -64,7 +67,7 @@ actor DeploymentSupervisor: DeploymentManaging {
         }
         try Self.checkRemote(spec)
         do {
-            try await start(spec, directory: specDirectory)
+            try await start(spec, directory: specDirectory, fromAPI: true)
         } catch let failure as CommandFailure {
             throw AviaryError.invalid(failure.description)
         }
@@ -78,19 +81,33 @@ actor DeploymentSupervisor: DeploymentManaging {
         if let specDirectory { try? FileManager.default.removeItem(at: specDirectory.appendingPathComponent("\(name).yaml")) }
     }
 
-    /// A spec sent over HTTP may not run programs or touch files outside the deployments
-    /// directory: whoever can reach the API is not necessarily allowed a shell on the server.
-    /// Spec files given on the command line are the operator's and may do both.
+    /// The prefix an API spec's `alerts.secret_env` must have: the variables an operator set
+    /// aside for webhook keys, not any secret the server's environment happens to hold.
+    static let webhookSecretPrefix = "AVIARY_WEBHOOK_"
+
+    /// A spec sent over HTTP may use only what the server itself holds: models and artifacts
+    /// from its registry and artifact store (`models:/`, `runs:/`, `mlflow-artifacts:/`), and
+    /// files inside its deployments directory. It may not run programs, read host paths or
+    /// sign webhooks with arbitrary environment variables: whoever can reach the API is not
+    /// necessarily allowed a shell on the server. Spec files given on the command line are the
+    /// operator's and may do all of that.
     static func checkRemote(_ spec: DeploymentSpec) throws {
         if spec.alerts?.command != nil {
             throw AviaryError.invalid("alerts.command: not accepted through the API (it would run a program on the server); put it in a spec file passed to --deployment")
         }
+        if let secret = spec.alerts?.secretEnvironment, !secret.hasPrefix(webhookSecretPrefix) {
+            throw AviaryError.invalid("alerts.secret_env: through the API it must name a variable starting with \(webhookSecretPrefix), e.g. \(webhookSecretPrefix)SECRET; got \(secret)")
+        }
+        for (k, variant) in spec.variants.enumerated() where !ArtifactReference.isServerHeld(variant.model, models: true) {
+            throw AviaryError.invalid("variants[\(k)].model: '\(variant.model)' is not a model this server holds; through the API give models:/NAME/VERSION, models:/NAME@ALIAS, models:/MODEL_ID or runs:/RUN_ID/PATH")
+        }
         let paths = [("prediction_log.path", spec.predictionLog?.path), ("monitor.reference", spec.monitor?.reference.flatMap { $0 == "training" ? nil : $0 }),
                      ("monitor.quality_suite", spec.monitor?.qualitySuite)]
-        for case let (field, path?) in paths {
+        for case let (field, path?) in paths where field == "prediction_log.path" || !ArtifactReference.isServerHeld(path, models: false) {
             let parts = path.split(separator: "/", omittingEmptySubsequences: false)
-            guard !path.hasPrefix("/"), !path.contains("\\"), !parts.contains(".."), !parts.contains("") else {
-                throw AviaryError.invalid("\(field): '\(path)' must be a plain relative path inside the deployments directory when the spec comes through the API")
+            guard !path.hasPrefix("/"), !path.contains("\\"), !path.contains(":"), !parts.contains(".."), !parts.contains("") else {
+                let artifact = field == "prediction_log.path" ? "" : ", or an artifact (runs:/RUN_ID/PATH or mlflow-artifacts:/PATH),"
+                throw AviaryError.invalid("\(field): '\(path)' must be a plain relative path inside the deployments directory\(artifact) when the spec comes through the API")
             }
         }
     }
@@ -101,8 +118,10 @@ actor DeploymentSupervisor: DeploymentManaging {
     }
 
     /// Loads `spec`, then swaps it in and starts its background work.
-    private func start(_ spec: DeploymentSpec, directory: URL) async throws {
-        let loader = DeploymentLoader(spec: spec, directory: directory, tracking: tracking, registry: registry, maximumBodySize: maximumBodySize)
+    private func start(_ spec: DeploymentSpec, directory: URL, fromAPI: Bool) async throws {
+        let loader = DeploymentLoader(
+            spec: spec, directory: directory, tracking: tracking, registry: registry, maximumBodySize: maximumBodySize, fromAPI: fromAPI
+        )
         let deployment = try await loader.load()
         let metrics = MonitorMetrics(registry: registry, deployment: spec.name)
         let alerts = try AlertDispatcher(deployment: spec.name, settings: try loader.alertSettings(), metrics: metrics, logger: logger)

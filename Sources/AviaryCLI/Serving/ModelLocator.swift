@@ -8,6 +8,10 @@ import Foundation
 struct ModelLocator {
     let argument: String
     let tracking: TrackingServerOptions
+    /// Refuse artifact locations outside the server's artifact store. A client may create an
+    /// experiment whose artifact location is any host path; a deployment made through the API
+    /// must not load a model from there.
+    var serverArtifactsOnly = false
 
     /// The loaded model. A downloaded copy is deleted once loaded: the model lives in memory.
     func load() async throws -> ModelPackage {
@@ -20,6 +24,8 @@ struct ModelLocator {
                 directory = FileManager.default.temporaryDirectory.appendingPathComponent("aviary-model-\(UUID().uuidString)")
                 downloaded = directory
                 try await download(artifactURI: artifactURI, into: directory)
+            } else if serverArtifactsOnly {
+                throw CommandFailure("\(argument) is stored at '\(artifactURI)', outside the server's artifact store; a deployment made through the API loads only models the server holds")
             } else {
                 // A server without the artifact proxy hands out paths on its own disk, readable when it runs here.
                 directory = URL(fileURLWithPath: artifactURI.hasPrefix("file://") ? String(artifactURI.dropFirst("file://".count)) : artifactURI)

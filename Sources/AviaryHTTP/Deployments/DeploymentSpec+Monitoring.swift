@@ -78,7 +78,7 @@ extension DeploymentSpec {
         try refuseUnknownKeys(mapping, allowed: [
             "every_seconds", "every_predictions", "window", "reference", "drift_share", "quality_suite", "live_window", "thresholds",
         ], at: "monitor.")
-        let everySeconds = try number(mapping["every_seconds"], "monitor.every_seconds", positive: true)
+        let everySeconds = try number(mapping["every_seconds"], "monitor.every_seconds", positive: true, atMost: Limits.seconds)
         let everyPredictions = try count(mapping["every_predictions"], "monitor.every_predictions")
         guard everySeconds != nil || everyPredictions != nil else {
             throw AviaryError.invalid("monitor: give every_seconds, every_predictions or both, to say when a pass runs")
@@ -124,10 +124,7 @@ extension DeploymentSpec {
         if secret != nil, webhook == nil { throw AviaryError.invalid("alerts.secret_env: only used with alerts.webhook") }
         return Alerts(
             webhook: webhook, secretEnvironment: secret, command: command,
-            cooldownSeconds: try number(mapping["cooldown_seconds"], "alerts.cooldown_seconds", positive: false).map { seconds in
-                guard seconds >= 0 else { throw AviaryError.invalid("alerts.cooldown_seconds: 0 or more seconds") }
-                return seconds
-            } ?? 600
+            cooldownSeconds: try number(mapping["cooldown_seconds"], "alerts.cooldown_seconds", atLeast: 0, atMost: Limits.seconds) ?? 600
         )
     }
 
@@ -143,17 +140,38 @@ extension DeploymentSpec {
         return Gate(metric: metric, alpha: alpha, minSamples: try count(mapping["min_samples"], "gate.min_samples") ?? 100)
     }
 
-    static func number(_ value: Any?, _ field: String, positive: Bool = false) throws -> Double? {
+    /// Upper bounds on a spec's numbers: far beyond any sensible setting, and low enough that
+    /// what they feed (durations in milliseconds or nanoseconds, a window times the variants)
+    /// stays inside 64-bit integers.
+    enum Limits {
+        /// 30 days, for every interval and cool-down.
+        static let seconds = 30 * 86_400.0
+        /// A century of retention.
+        static let days = 36_500.0
+        /// Requests in a window, per pass or as a gate's minimum.
+        static let count = 10_000_000
+    }
+
+    /// A finite number within the bounds; nil when absent. The error names the field and the rule.
+    static func number(_ value: Any?, _ field: String, positive: Bool = false, atLeast minimum: Double? = nil, atMost maximum: Double? = nil) throws -> Double? {
         guard let value else { return nil }
-        guard let number = (value as? Double) ?? (value as? Int).map(Double.init), number.isFinite, !positive || number > 0 else {
-            throw AviaryError.invalid("\(field): \(positive ? "a positive number" : "a number")")
+        let number = (value as? Double) ?? (value as? Int).map(Double.init)
+        guard let number, number.isFinite, !positive || number > 0, number >= minimum ?? -.infinity, number <= maximum ?? .infinity else {
+            var rule = positive ? "a positive number" : "a number"
+            // Bounds are whole numbers or simple fractions: 86400, not 86400.0.
+            func shown(_ bound: Double) -> String { bound == bound.rounded() ? String(Int(bound)) : "\(bound)" }
+            if let minimum { rule += " from \(shown(minimum))" }
+            if let maximum { rule += " up to \(shown(maximum))" }
+            throw AviaryError.invalid("\(field): \(rule), got \(number.map { "\($0)" } ?? "\(value)")")
         }
         return number
     }
 
     static func count(_ value: Any?, _ field: String) throws -> Int? {
         guard let value else { return nil }
-        guard let number = value as? Int, number > 0 else { throw AviaryError.invalid("\(field): a whole number above 0") }
+        guard let number = value as? Int, number > 0, number <= Limits.count else {
+            throw AviaryError.invalid("\(field): a whole number from 1 to \(Limits.count)")
+        }
         return number
     }
 

@@ -1,7 +1,7 @@
 import AviaryCore
 import AviaryMonitoring
+import AviaryModels
 import Foundation
-import Yams
 
 /// A deployment as its YAML file defines it: named variants of one model, the traffic share
 /// each gets, and which requests stay with which variant.
@@ -68,12 +68,7 @@ public struct DeploymentSpec: Sendable, Equatable {
 
     /// Parses and checks a spec; every refusal names the field and the rule.
     public init(yaml text: String) throws {
-        let document: Any?
-        do {
-            document = try Yams.load(yaml: text)
-        } catch {
-            throw AviaryError.invalid("The deployment spec is not valid YAML: \(error)")
-        }
+        let document = try BoundedYAML.load(text, field: "The deployment spec", limits: .handWritten)
         guard let root = document as? [String: Any] else {
             throw AviaryError.invalid("The deployment spec must be a mapping with name and variants")
         }
@@ -122,10 +117,7 @@ public struct DeploymentSpec: Sendable, Equatable {
         guard let stickyHeader = header as? String, !stickyHeader.isEmpty, stickyHeader.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }) else {
             throw AviaryError.invalid("sticky_header: an HTTP header name (letters, digits and '-')")
         }
-        let refresh = root["refresh_seconds"] ?? 5
-        guard let refreshSeconds = (refresh as? Double) ?? (refresh as? Int).map(Double.init), refreshSeconds >= 0 else {
-            throw AviaryError.invalid("refresh_seconds: a number of seconds, 0 or more")
-        }
+        let refreshSeconds = try Self.number(root["refresh_seconds"], "refresh_seconds", atLeast: 0, atMost: Limits.seconds) ?? 5
         self.predictionLog = try root["prediction_log"].map(Self.predictionLog)
         let task = try Self.task(root["task"])
         self.task = task
@@ -145,14 +137,10 @@ public struct DeploymentSpec: Sendable, Equatable {
         guard let mapping = value as? [String: Any] else { throw AviaryError.invalid("prediction_log: must be a mapping with path") }
         try refuseUnknownKeys(mapping, allowed: ["path", "flush_seconds", "retention_days"], at: "prediction_log.")
         guard let path = mapping["path"] as? String, !path.isEmpty else { throw AviaryError.invalid("prediction_log.path: required, the SQLite file to log to") }
-        func seconds(_ key: String) throws -> Double? {
-            guard let raw = mapping[key] else { return nil }
-            guard let number = (raw as? Double) ?? (raw as? Int).map(Double.init), number > 0 else {
-                throw AviaryError.invalid("prediction_log.\(key): a positive number")
-            }
-            return number
-        }
-        return PredictionLog(path: path, flushSeconds: try seconds("flush_seconds") ?? 1, retentionDays: try seconds("retention_days"))
+        // At least 10 ms between flushes: shorter rounds to a zero-length sleep, a busy loop.
+        let flush = try number(mapping["flush_seconds"], "prediction_log.flush_seconds", atLeast: 0.01, atMost: 3600) ?? 1
+        let retention = try number(mapping["retention_days"], "prediction_log.retention_days", positive: true, atMost: Limits.days)
+        return PredictionLog(path: path, flushSeconds: flush, retentionDays: retention)
     }
 
     static func isName(_ text: String) -> Bool {
