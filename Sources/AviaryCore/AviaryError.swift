@@ -12,12 +12,14 @@ public struct AviaryError: Error, Sendable, Equatable, CustomStringConvertible {
         case badRequest = "BAD_REQUEST"
         case endpointNotFound = "ENDPOINT_NOT_FOUND"
         case invalidState = "INVALID_STATE"
+        case permissionDenied = "PERMISSION_DENIED"
         case internalError = "INTERNAL_ERROR"
 
         /// The HTTP status MLflow answers with for this code (`mlflow/exceptions.py`).
         public var httpStatus: Int {
             switch self {
             case .invalidParameterValue, .resourceAlreadyExists, .badRequest: 400
+            case .permissionDenied: 403
             case .resourceDoesNotExist, .endpointNotFound: 404
             case .invalidState, .internalError: 500
             }

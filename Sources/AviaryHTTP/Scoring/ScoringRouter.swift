@@ -1,7 +1,8 @@
 import Hummingbird
 import Logging
 
-/// A router with a fast path for scoring requests, answered before the router is asked:
+/// A router with a fast path for scoring requests, answered before the router is asked, behind
+/// the `RequestGuard` every request passes first:
 /// `POST /invocations` of `aviary serve`'s model, and `POST /deployments/{name}/invocations` and
 /// `POST /v2/models/{name}/infer` of a hosted deployment. Everything else, including those
 /// paths for names this server does not host, goes to the router, whose routes for the same
@@ -20,36 +21,43 @@ where Router.Responder.Context: RequestContext {
     let model: ServedModel?
     let host: DeploymentHost?
     let requestLogLevel: Logger.Level
+    let requestGuard: RequestGuard
 
     /// `aviary serve`'s router with `model`'s `POST /invocations` ahead of it.
-    /// - Parameter requestLogLevel: the level `router` logs requests at, for the requests answered here.
-    public init(_ router: Router, model: ServedModel, requestLogLevel: Logger.Level) {
+    /// - Parameters:
+    ///   - requestLogLevel: the level `router` logs requests at, for the requests answered here.
+    ///   - requestGuard: the Host and Origin checks every request passes first, routed or not.
+    public init(_ router: Router, model: ServedModel, requestLogLevel: Logger.Level, requestGuard: RequestGuard = .loopback) {
         self.router = router
         self.model = model
         self.host = nil
         self.requestLogLevel = requestLogLevel
+        self.requestGuard = requestGuard
     }
 
     /// A router with the scoring requests of `host`'s deployments ahead of it.
     /// - Parameters:
     ///   - host: the deployments to answer for; nil leaves every request to `router`.
     ///   - requestLogLevel: the level `router` logs requests at, for the requests answered here.
-    public init(_ router: Router, host: DeploymentHost?, requestLogLevel: Logger.Level) {
+    ///   - requestGuard: the Host and Origin checks every request passes first, routed or not.
+    public init(_ router: Router, host: DeploymentHost?, requestLogLevel: Logger.Level, requestGuard: RequestGuard = .loopback) {
         self.router = router
         self.model = nil
         self.host = host
         self.requestLogLevel = requestLogLevel
+        self.requestGuard = requestGuard
     }
 
     /// The fast path in front of `router`'s own responder.
     public func buildResponder() -> Responder {
         Responder(
             router: router.buildResponder(), model: model, host: host, requestLog: LogRequestsMiddleware(requestLogLevel),
-            invocationMetrics: model.map { ScoringMetricsMiddleware(metrics: $0.metrics, endpoint: ServedModel.invocationsPath) }
+            invocationMetrics: model.map { ScoringMetricsMiddleware(metrics: $0.metrics, endpoint: ServedModel.invocationsPath) },
+            requestGuard: requestGuard
         )
     }
 
-    /// The responder: the fast path, then the router's.
+    /// The responder: the guard, the fast path, then the router's.
     public struct Responder: HTTPResponder {
         let router: Router.Responder
         let model: ServedModel?
@@ -57,9 +65,11 @@ where Router.Responder.Context: RequestContext {
         let requestLog: LogRequestsMiddleware<Context>
         /// `model`'s metrics for `/invocations`, as the router's middleware counts them.
         let invocationMetrics: ScoringMetricsMiddleware<Context>?
+        let requestGuard: RequestGuard
 
         /// Scores a request for the model or a hosted deployment; hands anything else to the router.
         public func respond(to request: Request, context: Context) async throws -> Response {
+            if let refused = requestGuard.refusal(for: request) { return refused }
             guard request.method == .post else { return try await router.respond(to: request, context: context) }
             if let model, let invocationMetrics, request.uri.path == ServedModel.invocationsPath {
                 return try await requestLog.handle(request, context: context) { request, context in
