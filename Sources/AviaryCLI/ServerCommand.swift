@@ -16,7 +16,7 @@ struct ServerCommand: AsyncParsableCommand {
         discussion: """
             Data lives in ./aviary-data/ unless told otherwise: the SQLite database and the artifact directory are created on first start.
 
-            The server binds loopback only; pass --host 0.0.0.0 to accept connections from other machines. Stop it with Ctrl-C (SIGINT) or SIGTERM: requests in flight finish first.
+            The server binds loopback only; pass --host 0.0.0.0 to accept connections from other machines (there is no authentication yet: see the README's Security section). Requests whose Host is not allowed get 403 (--allowed-hosts). Stop it with Ctrl-C (SIGINT) or SIGTERM: requests in flight finish first.
 
             Deployments (champion/challenger/shadow variants with a prediction log, monitors and alerts; see `aviary serve --help`) are served at /deployments/NAME/invocations and /v2/models/NAME/infer: from --deployment FILE at start, and through the API, PUT /api/2.0/aviary/deployments/NAME with the spec. Specs put through the API are kept in --deployments-dir and come back after a restart. Their models are fetched from this server itself.
 
@@ -49,6 +49,14 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error or critical. Requests are logged at info.")
     var logLevel = "info"
 
+    @OptionGroup var hostCheck: HostCheckOptions
+
+    @Option(help: ArgumentHelp("What an acknowledged write survives: normal (the process being killed) or full (power loss too, an fsync per commit).", valueName: "level"))
+    var durability = ServerConfiguration.Durability.normal.rawValue
+
+    @Option(help: ArgumentHelp("Largest artifact one upload may store, in bytes; larger uploads get 413.", valueName: "bytes"))
+    var maxArtifactSize = ServerConfiguration.defaultMaximumArtifactSize
+
     func validate() throws {
         guard (1...65535).contains(port) else {
             throw ValidationError("--port must be between 1 and 65535, got \(port)")
@@ -56,13 +64,19 @@ struct ServerCommand: AsyncParsableCommand {
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical; got '\(logLevel)'")
         }
+        guard ServerConfiguration.Durability(rawValue: durability) != nil else {
+            throw ValidationError("--durability must be normal or full, got '\(durability)'")
+        }
+        guard maxArtifactSize > 0 else { throw ValidationError("--max-artifact-size must be positive, got \(maxArtifactSize)") }
     }
 
     func run() async throws {
         let configuration = ServerConfiguration(
             host: host, port: port, backendStoreURI: backendStoreURI, artifactsDestination: artifactsDestination,
-            logLevel: Logger.Level(rawValue: logLevel) ?? .info
+            logLevel: Logger.Level(rawValue: logLevel) ?? .info, allowedHosts: hostCheck.patterns,
+            durability: ServerConfiguration.Durability(rawValue: durability) ?? .normal, maximumArtifactSize: maxArtifactSize
         )
+        HostCheckOptions.warnIfExposed(host: host)
         var logger = Logger(label: "aviary.deployments")
         logger.logLevel = configuration.logLevel
         let deployments = DeploymentHost()

@@ -29,11 +29,17 @@ public struct DeploymentServices: Sendable {
 public func buildApplication(_ configuration: ServerConfiguration, deployments: DeploymentServices? = nil) async throws -> some ApplicationProtocol {
     var logger = Logger(label: "aviary")
     logger.logLevel = configuration.logLevel
-    let database = try AviaryDatabase.open(path: try configuration.sqlitePath(), defaultArtifactRoot: proxiedArtifactRoot)
+    let database = try AviaryDatabase.open(
+        path: try configuration.sqlitePath(), defaultArtifactRoot: proxiedArtifactRoot, fullSync: configuration.durability == .full
+    )
     let artifacts = try LocalArtifactStore(root: configuration.artifactsDestination)
-    let router = buildRouter(database: database, artifacts: artifacts, deployments: deployments)
+    let router = buildRouter(database: database, artifacts: artifacts, deployments: deployments, maximumArtifactSize: configuration.maximumArtifactSize)
     return Application(
-        router: ScoringRouter(router, host: deployments?.host, requestLogLevel: requestLogLevel),
+        router: ScoringRouter(
+            router, host: deployments?.host, requestLogLevel: requestLogLevel,
+            requestGuard: try RequestGuard(bindHost: configuration.host, allowedHosts: configuration.allowedHosts)
+        ),
+        server: HTTPServerSettings.server,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "aviary"),
         logger: logger
     )
@@ -44,7 +50,10 @@ private let requestLogLevel = Logger.Level.info
 
 /// The router with every Aviary API; separate from the application so tests can drive it
 /// without a port.
-public func buildRouter(database: AviaryDatabase, artifacts: LocalArtifactStore, deployments: DeploymentServices? = nil) -> Router<BasicRequestContext> {
+public func buildRouter(
+    database: AviaryDatabase, artifacts: LocalArtifactStore, deployments: DeploymentServices? = nil,
+    maximumArtifactSize: Int64 = ServerConfiguration.defaultMaximumArtifactSize
+) -> Router<BasicRequestContext> {
     let router = Router(context: BasicRequestContext.self)
     router.add(middleware: LogRequestsMiddleware(requestLogLevel))
     router.add(middleware: MLflowErrorMiddleware())
@@ -53,7 +62,7 @@ public func buildRouter(database: AviaryDatabase, artifacts: LocalArtifactStore,
     let tracking = TrackingController<BasicRequestContext>(service: service).routes
     let loggedModelRoutes = LoggedModelController<BasicRequestContext>(service: service).routes
     let registryRoutes = RegistryController<BasicRequestContext>(service: registry).routes
-    let artifactRoutes = ArtifactController<BasicRequestContext>(store: artifacts).routes
+    let artifactRoutes = ArtifactController<BasicRequestContext>(store: artifacts, maximumUploadSize: maximumArtifactSize).routes
     for prefix in ["api/2.0", "ajax-api/2.0"] {
         router.addRoutes(tracking, atPath: "\(prefix)/mlflow")
         router.addRoutes(registryRoutes, atPath: "\(prefix)/mlflow")

@@ -12,19 +12,22 @@ public struct ScoringConfiguration: Sendable {
     public var logLevel: Logger.Level
     /// The registry `GET /metrics` exposes; the model's `ScoringMetrics` should report into it.
     public var metricsRegistry: PrometheusCollectorRegistry?
+    /// The Host and Origin checks (`--allowed-hosts`).
+    public var requestGuard: RequestGuard
 
     /// Default largest request body: 10 MiB, about 50,000 rows of 20 features as JSON.
     public static let defaultMaximumBodySize = 10 << 20
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, model: ServedModel, logLevel: Logger.Level = .info,
-        metricsRegistry: PrometheusCollectorRegistry? = nil
+        metricsRegistry: PrometheusCollectorRegistry? = nil, requestGuard: RequestGuard = .loopback
     ) {
         self.host = host
         self.port = port
         self.model = model
         self.logLevel = logLevel
         self.metricsRegistry = metricsRegistry
+        self.requestGuard = requestGuard
     }
 }
 
@@ -35,8 +38,10 @@ public func buildScoringApplication(_ configuration: ScoringConfiguration) -> so
     logger.logLevel = configuration.logLevel
     return Application(
         router: ScoringRouter(
-            buildScoringRouter(model: configuration.model, metricsRegistry: configuration.metricsRegistry), model: configuration.model, requestLogLevel: .debug
+            buildScoringRouter(model: configuration.model, metricsRegistry: configuration.metricsRegistry), model: configuration.model, requestLogLevel: .debug,
+            requestGuard: configuration.requestGuard
         ),
+        server: HTTPServerSettings.server,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "aviary"),
         logger: logger
     )
@@ -62,7 +67,7 @@ public func buildScoringRouter(model: ServedModel, metricsRegistry: PrometheusCo
 /// `/deployments/{name}/…` and `/v2/models/{name}/infer` (scoring ahead of the router), and the
 /// deployments API.
 public func buildDeploymentRouter(
-    host: DeploymentHost, manager: any DeploymentManaging, metricsRegistry: PrometheusCollectorRegistry
+    host: DeploymentHost, manager: any DeploymentManaging, metricsRegistry: PrometheusCollectorRegistry, requestGuard: RequestGuard = .loopback
 ) -> ScoringRouter<Router<BasicRequestContext>> {
     let router = Router(context: BasicRequestContext.self)
     router.add(middleware: LogRequestsMiddleware(.debug))
@@ -72,5 +77,5 @@ public func buildDeploymentRouter(
     router.addRoutes(MetricsController<BasicRequestContext>(registry: metricsRegistry).routes)
     router.addRoutes(DeploymentController<BasicRequestContext>(host: host).routes)
     router.addRoutes(DeploymentAdminController<BasicRequestContext>(host: host, manager: manager).routes, atPath: RouterPath(DeploymentAdminController<BasicRequestContext>.path))
-    return ScoringRouter(router, host: host, requestLogLevel: .debug)
+    return ScoringRouter(router, host: host, requestLogLevel: .debug, requestGuard: requestGuard)
 }

@@ -12,6 +12,23 @@ public struct ServerConfiguration: Sendable {
     /// Directory that holds artifacts served through the artifact proxy.
     public var artifactsDestination: String
     public var logLevel: Logger.Level
+    /// `--allowed-hosts`: the Host patterns answered; nil for the default (see `RequestGuard`).
+    public var allowedHosts: [String]?
+    /// `--durability`: what an acknowledged write survives.
+    public var durability: Durability
+    /// `--max-artifact-size`: the largest artifact one upload may store, in bytes.
+    public var maximumArtifactSize: Int64
+
+    /// What an acknowledged write survives.
+    public enum Durability: String, Sendable, CaseIterable {
+        /// The process being killed (SQLite `synchronous=NORMAL` in WAL mode): the default.
+        case normal
+        /// Power loss or an OS crash too (`synchronous=FULL`, an fsync per commit).
+        case full
+    }
+
+    /// Default `--max-artifact-size`: 5 GiB.
+    public static let defaultMaximumArtifactSize: Int64 = 5 << 30
 
     /// The version `/version` reports.
     public static let version = "0.1.0"
@@ -23,13 +40,19 @@ public struct ServerConfiguration: Sendable {
         port: Int = 5000,
         backendStoreURI: String = "sqlite:///\(defaultDataDirectory)/aviary.db",
         artifactsDestination: String = "\(defaultDataDirectory)/artifacts",
-        logLevel: Logger.Level = .info
+        logLevel: Logger.Level = .info,
+        allowedHosts: [String]? = nil,
+        durability: Durability = .normal,
+        maximumArtifactSize: Int64 = defaultMaximumArtifactSize
     ) {
         self.host = host
         self.port = port
         self.backendStoreURI = backendStoreURI
         self.artifactsDestination = artifactsDestination
         self.logLevel = logLevel
+        self.allowedHosts = allowedHosts
+        self.durability = durability
+        self.maximumArtifactSize = maximumArtifactSize
     }
 
     /// The SQLite file named by `backendStoreURI`.

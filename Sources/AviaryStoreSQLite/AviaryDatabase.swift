@@ -6,7 +6,8 @@ import GRDB
 /// The SQLite database behind every Aviary store: connection setup and named migrations.
 ///
 /// The server opens a `DatabasePool` (WAL, `synchronous=NORMAL`: a commit survives a killed
-/// process without an fsync per request); tests open an in-memory `DatabaseQueue`.
+/// process without an fsync per request; `FULL` with `fullSync`: it survives power loss too, at
+/// an fsync per commit); tests open an in-memory `DatabaseQueue`.
 public struct AviaryDatabase: Sendable {
     /// The connection all stores share.
     public let writer: any DatabaseWriter
@@ -14,12 +15,16 @@ public struct AviaryDatabase: Sendable {
     let statistics: PlannerStatistics
 
     /// Opens (creating if needed) the database file at `path` and migrates it.
-    /// - Parameter defaultArtifactRoot: where the default experiment keeps artifacts.
-    public static func open(path: String, defaultArtifactRoot: String) throws -> AviaryDatabase {
+    /// - Parameters:
+    ///   - defaultArtifactRoot: where the default experiment keeps artifacts.
+    ///   - fullSync: `synchronous=FULL`, an fsync at every commit, for power-loss safety.
+    public static func open(path: String, defaultArtifactRoot: String, fullSync: Bool = false) throws -> AviaryDatabase {
         do {
             let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            let pool = try DatabasePool(path: path, configuration: configuration())
+            let pool = try DatabasePool(path: path, configuration: configuration(fullSync: fullSync))
+            // GRDB sets the writer to NORMAL when it switches the pool to WAL, after our setup.
+            if fullSync { try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") } }
             return try AviaryDatabase(writer: pool, defaultArtifactRoot: defaultArtifactRoot)
         } catch {
             throw AviaryError(.invalidState, "Cannot open the SQLite database '\(path)': \(describe(error))")
@@ -44,12 +49,12 @@ public struct AviaryDatabase: Sendable {
     }
 
     /// Connection settings every Aviary SQLite file shares (busy wait, WAL-safe sync, mmap).
-    static func configuration() -> Configuration {
+    static func configuration(fullSync: Bool = false) -> Configuration {
         var configuration = Configuration()
         // Concurrent writers wait for the lock instead of failing.
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            try db.execute(sql: fullSync ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
             // Searches hop between B-trees by primary key; mapped pages spare a read() per page.
             try db.execute(sql: "PRAGMA mmap_size = 268435456")
             try db.execute(sql: "PRAGMA foreign_keys = ON")

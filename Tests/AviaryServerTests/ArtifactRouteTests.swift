@@ -29,6 +29,24 @@ struct ArtifactRouteTests {
         }
     }
 
+    @Test("an upload over --max-artifact-size is a 413 and leaves no file, not even a partial one")
+    func uploadLimit() async throws {
+        var limited = RouteFixture()
+        limited.maximumArtifactSize = 1000
+        let fixture = limited
+        try await fixture.test { client in
+            let fits = try await client.execute(uri: "\(base)/1/run/artifacts/fits.bin", method: .put, body: ByteBuffer(bytes: [UInt8](repeating: 7, count: 1000)))
+            #expect(fits.status == .ok)
+            let over = try await client.execute(uri: "\(base)/1/run/artifacts/over.bin", method: .put, body: ByteBuffer(bytes: [UInt8](repeating: 7, count: 1001)))
+            #expect(over.status == .contentTooLarge)
+            #expect(String(buffer: over.body).contains("--max-artifact-size"))
+            let (_, listing) = try await client.get("\(base)?path=1/run/artifacts")
+            #expect((listing["files"] as? [[String: Any]])?.compactMap { $0["path"] as? String } == ["fits.bin"])
+            let onDisk = try FileManager.default.contentsOfDirectory(atPath: fixture.artifactRoot.appendingPathComponent("1/run/artifacts").path)
+            #expect(onDisk == ["fits.bin"], "no .upload- file is left behind")
+        }
+    }
+
     /// One request per traversal pattern; each must be refused before touching the disk.
     @Test("paths that try to leave the artifact root are INVALID_PARAMETER_VALUE", arguments: [
         "../secret.txt",

@@ -8,6 +8,7 @@ import Testing
 /// An application over an in-memory database and a temporary artifact root, tested without a port.
 struct RouteFixture {
     let artifactRoot: URL
+    var maximumArtifactSize = ServerConfiguration.defaultMaximumArtifactSize
 
     init() {
         artifactRoot = FileManager.default.temporaryDirectory.appendingPathComponent("aviary-routes-\(UUID().uuidString)")
@@ -16,7 +17,8 @@ struct RouteFixture {
     func test(_ body: @Sendable (RouterClient) async throws -> Void) async throws {
         defer { try? FileManager.default.removeItem(at: artifactRoot) }
         let router = buildRouter(
-            database: try AviaryDatabase.inMemory(), artifacts: try LocalArtifactStore(root: artifactRoot.path)
+            database: try AviaryDatabase.inMemory(), artifacts: try LocalArtifactStore(root: artifactRoot.path),
+            maximumArtifactSize: maximumArtifactSize
         )
         try await body(RouterClient(router))
     }

@@ -60,6 +60,8 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var tracking: TrackingServerOptions
 
+    @OptionGroup var hostCheck: HostCheckOptions
+
     func validate() throws {
         guard (model == nil) != (deployment == nil) else {
             throw ValidationError(model == nil ? "Give a MODEL to serve, or --deployment FILE" : "Give either a MODEL or --deployment FILE, not both")
@@ -85,7 +87,8 @@ struct ServeCommand: AsyncParsableCommand {
         )
         checkInputExample(served)
         let app = buildScoringApplication(ScoringConfiguration(
-            host: host, port: port, model: served, logLevel: Logger.Level(rawValue: logLevel) ?? .info, metricsRegistry: registry
+            host: host, port: port, model: served, logLevel: Logger.Level(rawValue: logLevel) ?? .info, metricsRegistry: registry,
+            requestGuard: try requestGuard()
         ))
         FileHandle.standardError.write(Data("Serving \(model) (\(package.predictor.summary)) as '\(servedName)' on http://\(host):\(port)\n".utf8))
         try await run(app)
@@ -101,7 +104,8 @@ struct ServeCommand: AsyncParsableCommand {
         )
         try await supervisor.start(file: URL(fileURLWithPath: file))
         let app = Application(
-            router: buildDeploymentRouter(host: deployments, manager: supervisor, metricsRegistry: registry),
+            router: buildDeploymentRouter(host: deployments, manager: supervisor, metricsRegistry: registry, requestGuard: try requestGuard()),
+            server: HTTPServerSettings.server,
             configuration: .init(address: .hostname(host, port: port), serverName: "aviary"),
             logger: logger
         )
@@ -112,7 +116,13 @@ struct ServeCommand: AsyncParsableCommand {
         await supervisor.stopAll()
     }
 
+    /// The Host and Origin checks for `--host` and `--allowed-hosts`.
+    private func requestGuard() throws -> RequestGuard {
+        try RequestGuard(bindHost: host, allowedHosts: hostCheck.patterns)
+    }
+
     private func run(_ app: some ApplicationProtocol) async throws {
+        HostCheckOptions.warnIfExposed(host: host)
         do {
             try await app.runService()
         } catch let error as IOError where error.errnoCode == EADDRINUSE {

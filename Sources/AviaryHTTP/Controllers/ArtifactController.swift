@@ -2,17 +2,23 @@ import AviaryArtifacts
 import AviaryCore
 import Foundation
 import Hummingbird
+import _NIOFileSystem
 
 /// MLflow's artifact proxy (`/api/2.0/mlflow-artifacts/artifacts/…`): upload with PUT, download
 /// with GET, list with `GET …/artifacts?path=`, DELETE.
 ///
-/// Uploads and downloads stream in chunks, so file size is bounded by disk, not memory.
+/// Uploads and downloads stream in chunks, so file size is bounded by disk, not memory. An
+/// upload larger than `maximumUploadSize` is a 413 and leaves nothing behind; an acknowledged
+/// one is on disk: the file and then its directory are fsynced around the rename into place.
 public struct ArtifactController<Context: RequestContext>: Sendable {
     let store: LocalArtifactStore
+    let maximumUploadSize: Int64
     let fileIO = FileIO()
 
-    public init(store: LocalArtifactStore) {
+    /// - Parameter maximumUploadSize: the largest artifact a PUT may upload, in bytes.
+    public init(store: LocalArtifactStore, maximumUploadSize: Int64) {
         self.store = store
+        self.maximumUploadSize = maximumUploadSize
     }
 
     /// The routes, relative to the `mlflow-artifacts` prefix.
@@ -33,11 +39,29 @@ public struct ArtifactController<Context: RequestContext>: Sendable {
             let body = try await fileIO.loadFile(path: location, context: context)
             return Response(status: .ok, headers: [.contentType: "application/octet-stream"], body: body)
         }
-        routes.put("artifacts/**") { request, context in
-            let (temporary, final) = try store.uploadLocation(for: try Self.artifactPath(of: request))
+        let maximumUploadSize = maximumUploadSize
+        routes.put("artifacts/**") { request, _ in
+            let path = try Self.artifactPath(of: request)
+            let tooLarge = HTTPError(.contentTooLarge, message: "Artifact '\(path)' is larger than the \(maximumUploadSize)-byte upload limit (--max-artifact-size)")
+            if let declared = request.headers[.contentLength].flatMap(Int64.init), declared > maximumUploadSize { throw tooLarge }
+            let (temporary, final) = try store.uploadLocation(for: path)
             do {
-                try await fileIO.writeFile(contents: request.body, path: temporary, context: context)
+                try await FileSystem.shared.withFileHandle(forWritingAt: FilePath(temporary), options: .newFile(replaceExisting: true)) { file in
+                    var written: Int64 = 0
+                    try await file.withBufferedWriter { writer in
+                        for try await chunk in request.body {
+                            written += Int64(chunk.readableBytes)
+                            guard written <= maximumUploadSize else { throw tooLarge }
+                            try await writer.write(contentsOf: chunk)
+                        }
+                    }
+                    try await file.synchronize()
+                }
                 try store.commitUpload(temporary: temporary, final: final)
+                // The rename is durable once the directory that now names the file is synced.
+                try await FileSystem.shared.withDirectoryHandle(atPath: FilePath(final).removingLastComponent()) { directory in
+                    try await directory.fileHandle.synchronize()
+                }
             } catch {
                 try? FileManager.default.removeItem(atPath: temporary)
                 throw error
