@@ -7,9 +7,9 @@ VENV := .venv
 EVIDENTLY_VENV := .venv-evidently
 BIN_PATH = $(shell $(SWIFT) build --show-bin-path)
 
-.PHONY: test swift-test compat build release bench bench-serve bench-drift bench-ui bench-deployment bench-monitor screenshots chromium prometheus clean-data
+.PHONY: test swift-test compat fuzz fuzz-ci fuzz-build build release bench bench-serve bench-drift bench-ui bench-deployment bench-monitor screenshots chromium prometheus clean-data
 
-test: swift-test compat
+test: swift-test fuzz-ci compat
 
 build:
 	$(SWIFT) build --product aviary
@@ -20,6 +20,21 @@ release:
 swift-test:
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+
+# libFuzzer harnesses (fuzz/): a package of their own, built with the fuzzer's instrumentation
+# into .build-fuzz. `make test` runs each target for FUZZ_CI_SECONDS from its committed seed
+# corpus; `make fuzz` for FUZZ_SECONDS each (or only FUZZ_TARGETS). See docs/fuzzing.md.
+FUZZ_CI_SECONDS ?= 15
+FUZZ_SECONDS ?= 600
+FUZZ_TARGETS ?=
+fuzz-build:
+	$(SWIFT) build --package-path fuzz --scratch-path .build-fuzz --sanitize=fuzzer --product aviary-fuzz
+
+fuzz-ci: fuzz-build
+	scripts/fuzz.sh $(FUZZ_CI_SECONDS)
+
+fuzz: fuzz-build
+	scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 # The peer suite starts the freshly built server itself on a free port with a temporary data dir.
 # Evidently (the drift peer) needs pandas < 3, so it gets its own virtualenv; the HTML report

@@ -11,6 +11,8 @@ let package = Package(
         .library(name: "AviaryServer", targets: ["AviaryServer"]),
         .library(name: "AviaryModels", targets: ["AviaryModels"]),
         .library(name: "AviaryMonitoring", targets: ["AviaryMonitoring"]),
+        // For the libFuzzer harnesses in fuzz/, a package of their own.
+        .library(name: "AviaryFuzzing", targets: ["AviaryFuzzing"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
@@ -76,6 +78,7 @@ let package = Package(
             path: "bench/PredictBench"
         ),
         .target(name: "AviaryTesting", dependencies: ["AviaryCore", "AviaryTracking", "AviaryRegistry"]),
+        .target(name: "AviaryFuzzing", dependencies: ["AviaryCore", "AviaryHTTP", "AviaryModels", "AviaryMonitoring"]),
         .testTarget(name: "AviaryCoreTests", dependencies: ["AviaryCore"]),
         .testTarget(name: "AviaryTrackingTests", dependencies: ["AviaryTracking"]),
         .testTarget(
@@ -92,7 +95,7 @@ let package = Package(
         .testTarget(
             name: "AviaryServerTests",
             dependencies: [
-                "AviaryServer",
+                "AviaryServer", "AviaryFuzzing",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

@@ -134,21 +134,8 @@ public struct TrackingController<Context: RequestContext>: Sendable {
         }
         routes.post("runs/log-batch") { request, _ in
             // The hot path: a specialised parser, with JSONDecoder for whatever it declines.
-            let bytes = try await RequestDecoding.jsonBody(of: request)
-            if let batch = LogBatchParser.parse(bytes) {
-                if let missing = batch.metricsMissingTimestamp.first {
-                    throw WireMetric.missingTimestamp(field: "metrics[\(missing)]")
-                }
-                try await service.logBatch(runID: try runID(batch.runID, nil), metrics: batch.metrics, params: batch.params, tags: batch.tags)
-                return ResponseEncoding.empty()
-            }
-            let body = try RequestDecoding.decode(LogBatchRequest.self, from: Data(bytes))
-            try await service.logBatch(
-                runID: try runID(body.run_id, nil),
-                metrics: try (body.metrics ?? []).enumerated().map { try $1.metric(field: "metrics[\($0)]") },
-                params: (body.params ?? []).map(\.tag),
-                tags: (body.tags ?? []).map(\.tag)
-            )
+            let batch = try LogBatchParser.decode(try await RequestDecoding.jsonBody(of: request))
+            try await service.logBatch(runID: try runID(batch.runID, nil), metrics: batch.metrics, params: batch.params, tags: batch.tags)
             return ResponseEncoding.empty()
         }
         routes.post("runs/log-inputs") { request, _ in

@@ -1,5 +1,6 @@
 import AviaryCore
 import AviaryTracking
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -15,15 +16,35 @@ import Darwin
 /// exact, malformed input); the caller then falls back to `JSONDecoder`, which either accepts
 /// the unusual-but-valid body or produces the error message naming the field. So the fast path
 /// never changes what is accepted, only how quickly.
-struct LogBatchParser {
+public struct LogBatchParser {
     /// The decoded request.
-    struct Batch {
-        var runID: String?
-        var metrics: [Metric] = []
-        var params: [Tag] = []
-        var tags: [Tag] = []
+    public struct Batch: Sendable {
+        public var runID: String?
+        public var metrics: [Metric] = []
+        public var params: [Tag] = []
+        public var tags: [Tag] = []
         /// Index of each metric without a timestamp (the caller reports it).
         var metricsMissingTimestamp: [Int] = []
+    }
+
+    /// A log-batch body: the fast parser, or `JSONDecoder` for whatever it declines, whose
+    /// errors name the field.
+    public static func decode(_ bytes: [UInt8]) throws -> Batch {
+        guard let batch = parse(bytes) else { return try decodeGenerically(bytes) }
+        if let missing = batch.metricsMissingTimestamp.first { throw WireMetric.missingTimestamp(field: "metrics[\(missing)]") }
+        return batch
+    }
+
+    /// The body through `JSONDecoder` alone: the fallback, and the reference the fuzz harness
+    /// holds the fast parser to (whatever both accept, they must read alike).
+    public static func decodeGenerically(_ bytes: [UInt8]) throws -> Batch {
+        let body = try RequestDecoding.decode(LogBatchRequest.self, from: Data(bytes))
+        return Batch(
+            runID: body.run_id,
+            metrics: try (body.metrics ?? []).enumerated().map { try $1.metric(field: "metrics[\($0)]") },
+            params: (body.params ?? []).map(\.tag),
+            tags: (body.tags ?? []).map(\.tag)
+        )
     }
 
     /// Deeper nesting than any log-batch needs is left to the generic decoder (which limits it).
@@ -38,7 +59,7 @@ struct LogBatchParser {
     }
 
     /// Parses a body, or returns `nil` to ask for the generic decoder.
-    static func parse(_ bytes: [UInt8]) -> Batch? {
+    public static func parse(_ bytes: [UInt8]) -> Batch? {
         var parser = LogBatchParser(bytes)
         guard let batch = parser.batch() else { return nil }
         parser.skipWhitespace()

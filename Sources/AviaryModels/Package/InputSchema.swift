@@ -14,6 +14,12 @@ public struct InputSchema: Sendable, Equatable {
         public var type: ColumnType
         /// A required column must be present in every request; an optional one is missing (NaN) when absent.
         public var required: Bool
+
+        public init(name: String, type: ColumnType, required: Bool) {
+            self.name = name
+            self.type = type
+            self.required = required
+        }
     }
 
     /// One entry per model feature.

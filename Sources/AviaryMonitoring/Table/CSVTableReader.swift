@@ -21,19 +21,36 @@ public struct CSVTableReader {
 
     /// Reads one file; a ragged row, an empty or binary file, or a value that breaks an override is an error naming the line.
     public func read(_ url: URL) throws -> DataTable {
-        guard let handle = FileHandle(forReadingAtPath: url.path) else {
-            throw AviaryError.invalid("cannot read \(url.path): no such readable file")
+        try read(name: url.lastPathComponent) {
+            guard let handle = FileHandle(forReadingAtPath: url.path) else {
+                throw AviaryError.invalid("cannot read \(url.path): no such readable file")
+            }
+            return (CSVReader(fileHandle: handle), { try? handle.close() })
         }
-        defer { try? handle.close() }
-        var reader = CSVReader(fileHandle: handle)
+    }
+
+    /// Reads CSV text held in memory, named `name` in errors.
+    public func read(data: Data, name: String) throws -> DataTable {
+        try read(name: name) { (CSVReader(data: data), {}) }
+    }
+
+    /// Reads the CSV `open` starts (again, when mixed columns need a second pass).
+    private func read(name: String, open: () throws -> (CSVReader, close: () -> Void)) throws -> DataTable {
+        let opened = try open()
+        var reader = opened.0
+        defer { opened.close() }
         guard let header = try reader.next(), !(header.count == 1 && header[0].isEmpty) else {
-            throw AviaryError.invalid("\(url.lastPathComponent) is empty; it needs a header row and data rows")
+            throw AviaryError.invalid("\(name) is empty; it needs a header row and data rows")
         }
         if header.contains(where: { $0.contains("\u{FFFD}") || $0.contains("\0") }) {
-            throw AviaryError.invalid("\(url.lastPathComponent) is not a UTF-8 text CSV file (its first line holds binary data)")
+            throw AviaryError.invalid("\(name) is not a UTF-8 text CSV file (its first line holds binary data)")
+        }
+        var seen = Set<String>()
+        if let repeated = header.first(where: { !seen.insert($0).inserted }) {
+            throw AviaryError.invalid("\(name) names the column '\(repeated)' twice; every column needs its own name")
         }
         if let unknown = overrides.keys.sorted().first(where: { !header.contains($0) }) {
-            throw AviaryError.invalid("no column '\(unknown)' in \(url.lastPathComponent); its columns are \(header.joined(separator: ", "))")
+            throw AviaryError.invalid("no column '\(unknown)' in \(name); its columns are \(header.joined(separator: ", "))")
         }
         var builders = header.map { ColumnBuilder(name: $0, forced: overrides[$0]) }
         var rows = 0
@@ -44,17 +61,17 @@ public struct CSVTableReader {
             }
             guard let fieldCount else { break }
             guard fieldCount == header.count else {
-                throw AviaryError.invalid("\(url.lastPathComponent) line \(reader.line) has \(fieldCount) fields; the header has \(header.count)")
+                throw AviaryError.invalid("\(name) line \(reader.line) has \(fieldCount) fields; the header has \(header.count)")
             }
             rows += 1
         }
-        guard rows > 0 else { throw AviaryError.invalid("\(url.lastPathComponent) has a header but no rows") }
+        guard rows > 0 else { throw AviaryError.invalid("\(name) has a header but no rows") }
         let mixed = builders.filter(\.needsRereadAsCategorical).map(\.name)
         if !mixed.isEmpty {
             // Numbers mixed with text: read again keeping those columns' texts as categories.
             var categorical = self
             for name in mixed { categorical.overrides[name] = .categorical }
-            return try categorical.read(url)
+            return try categorical.read(name: name, open: open)
         }
         return DataTable(columns: try builders.map { try $0.finish() }, rowCount: rows)
     }
