@@ -31,10 +31,12 @@ struct BoundedYAMLTests {
         #expect(error?.message.contains("the spec, line 1") == true && error?.message.contains("anchors") == true, "\(error?.message ?? "")")
     }
 
-    @Test("MLmodel files take aliases, but not past the node budget once expanded", arguments: [billionLaughs, keyBomb])
-    func mlmodelBoundsExpansion(text: String) {
+    @Test("MLmodel files take aliases, but not past the node budget once expanded, nor as keys", arguments: [
+        (billionLaughs, "once aliases are expanded"), (keyBomb, "a mapping key must be a plain value"),
+    ])
+    func mlmodelBoundsExpansion(text: String, refusal: String) {
         let error = #expect(throws: AviaryError.self) { try BoundedYAML.load(text, field: "MLmodel", limits: .mlmodel) }
-        #expect(error?.message.contains("once aliases are expanded") == true, "\(error?.message ?? "")")
+        #expect(error?.message.contains(refusal) == true, "\(error?.message ?? "")")
     }
 
     @Test("PyYAML's &id001/*id001 for a list used twice loads as written out in full")
@@ -57,6 +59,23 @@ struct BoundedYAMLTests {
     @Test("asterisks and ampersands inside scalars are text, not aliases", arguments: ["a: a*b\n", "a: \"*x\"\n", "a: [a&b, '*x']\n", "a: |\n  *x &y\n"])
     func scalarsWithMarks(text: String) throws {
         #expect(try BoundedYAML.load(text, field: "the spec", limits: .handWritten) is [String: Any])
+    }
+
+    @Test("a list, a mapping or an alias as a mapping key is refused: Yams traps on it (found by fuzzing all three YAML targets)", arguments: [
+        "? [a]\n: b\n", "{values: x, [a, b]}\n", "? {a: 1}\n: b\n", "? - 2\n", "a: {[x]: 1}\n", "rules:\n  - {rule: x, [y]}\n",
+    ])
+    func collectionKeys(text: String) {
+        for limits in [BoundedYAML.Limits.handWritten, .mlmodel] {
+            let error = #expect(throws: AviaryError.self) { try BoundedYAML.load(text, field: "the spec", limits: limits) }
+            #expect(error?.message.contains("a mapping key must be a plain value") == true, "\(error?.message ?? "")")
+        }
+        #expect(throws: AviaryError.self) { try BoundedYAML.load("a: &k [1]\n? *k\n: 2\n", field: "MLmodel", limits: .mlmodel) }
+    }
+
+    @Test("scalar keys of every style still load, values of every kind after them")
+    func scalarKeys() throws {
+        let document = try #require(try BoundedYAML.load("\"q\": [1, {x: y}]\n? plain\n: {n: [2]}\n'1': null\n", field: "the spec", limits: .handWritten) as? [String: Any])
+        #expect(Set(document.keys) == ["q", "plain", "1"])
     }
 
     @Test("oversized text and syntax errors name the field")

@@ -72,8 +72,9 @@ public enum BoundedYAML {
         defer { yaml_parser_delete(&parser) }
         yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING)
         yaml_parser_set_input_string(&parser, bytes.baseAddress, bytes.count)
-        // Open collections with their expanded size so far, and each anchor's expanded size.
-        var open: [(anchor: String?, size: Int)] = []
+        // Open collections with their expanded size so far (and, for a mapping, whether its next
+        // node is a key), and each anchor's expanded size.
+        var open: [(anchor: String?, size: Int, isMapping: Bool, keyNext: Bool)] = []
         var anchored: [String: Int] = [:]
         var nodes = 0
         var event = yaml_event_t()
@@ -82,7 +83,9 @@ public enum BoundedYAML {
         }
         func finished(_ size: Int, anchor: String?) {
             if let anchor { anchored[anchor] = size }
-            if !open.isEmpty { open[open.count - 1].size += size }
+            guard !open.isEmpty else { return }
+            open[open.count - 1].size += size
+            if open[open.count - 1].isMapping { open[open.count - 1].keyNext.toggle() }
         }
         // yaml_parser_parse returns 0 on a syntax error; Yams reports it with context.
         while yaml_parser_parse(&parser, &event) == 1 {
@@ -101,6 +104,12 @@ public enum BoundedYAML {
             if let anchor, !limits.allowsAliases {
                 return problem("YAML anchors (&\(anchor)) and aliases are not accepted; write the value out in full")
             }
+            // Yams turns every mapping key into a String and traps on one that is a list or a
+            // mapping (`? [a]: b`); none of Aviary's documents has such a key.
+            let isNode = [YAML_SCALAR_EVENT, YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT, YAML_ALIAS_EVENT].contains(event.type)
+            if isNode, event.type != YAML_SCALAR_EVENT, let parent = open.last, parent.isMapping, parent.keyNext {
+                return problem("a mapping key must be a plain value, not a list, a mapping or an alias")
+            }
             switch event.type {
             case YAML_ALIAS_EVENT:
                 let target = name(event.data.alias.anchor) ?? ""
@@ -115,7 +124,7 @@ public enum BoundedYAML {
             case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
                 nodes += 1
                 guard open.count < limits.maxDepth else { return problem("nested deeper than \(limits.maxDepth) levels") }
-                open.append((anchor, 1))
+                open.append((anchor, 1, event.type == YAML_MAPPING_START_EVENT, true))
             case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
                 if let done = open.popLast() { finished(done.size, anchor: done.anchor) }
             default:
