@@ -113,6 +113,19 @@ struct DeploymentTests {
         #expect(ServedModel.mediaType(" ; charset=utf-8") == "application/json")
     }
 
+    @Test("at most maximumShadowsInFlight shadow scorings run at once; the rest are skipped and counted")
+    func shadowCap() throws {
+        let spec = try DeploymentSpec(yaml: Self.valid)
+        let package = try ModelPackage.load(from: Self.stumpFile())
+        let models = Dictionary(uniqueKeysWithValues: spec.variants.map { ($0.name, ServedModel(package: package, name: "m", version: "1", maximumBodySize: 1 << 20)) })
+        let deployment = Deployment(spec: spec, models: models, maximumShadowsInFlight: 3)
+        #expect((0..<5).map { _ in deployment.reserveShadow() } == [true, true, true, false, false])
+        #expect(deployment.shadowsSkipped.load(ordering: .relaxed) == 2)
+        deployment.releaseShadow()
+        #expect(deployment.reserveShadow() && !deployment.reserveShadow())
+        #expect(deployment.shadowsSkipped.load(ordering: .relaxed) == 3)
+    }
+
     @Test("keys split 80/20 within a percent, always to the same variant; so do keyless draws")
     func assignment() throws {
         let spec = try DeploymentSpec(yaml: Self.valid)

@@ -1,5 +1,6 @@
 import AviaryCore
 import AviaryMonitoring
+import Foundation
 import Hummingbird
 import Synchronization
 
@@ -24,6 +25,13 @@ public final class Deployment: Sendable {
     public let monitor: WindowMonitor?
     /// Answered requests since start: `monitor.every_predictions` counts from here.
     public let answered = Atomic<Int>(0)
+    /// Shadow scorings started and not yet finished, at most `maximumShadowsInFlight`.
+    private let shadowsInFlight = Atomic<Int>(0)
+    /// Shadow scorings skipped because that many were already running.
+    public let shadowsSkipped = Atomic<Int>(0)
+    /// How many shadow scorings may run at once. Each holds its request's body and a core, off
+    /// the response path; under a flood, more would only queue, with their bodies, without bound.
+    public let maximumShadowsInFlight: Int
     /// What each variant serves now, in `spec.variants` order.
     private let lanes: Mutex<[Lane]>
     /// Request ids: a random prefix per process (30 bits), then a counter.
@@ -34,7 +42,12 @@ public final class Deployment: Sendable {
     private let draws = Atomic<UInt64>(UInt64.random(in: 0...UInt64.max))
 
     /// - Parameter models: the loaded model of every variant, by variant name.
-    public init(spec: DeploymentSpec, models: [String: ServedModel], log: PredictionLogWriter? = nil, monitor: WindowMonitor? = nil) {
+    /// - Parameter maximumShadowsInFlight: shadow scorings at once; more are skipped and counted.
+    public init(
+        spec: DeploymentSpec, models: [String: ServedModel], log: PredictionLogWriter? = nil, monitor: WindowMonitor? = nil,
+        maximumShadowsInFlight: Int = 2 * ProcessInfo.processInfo.activeProcessorCount
+    ) {
+        self.maximumShadowsInFlight = max(1, maximumShadowsInFlight)
         precondition(spec.variants.allSatisfy { models[$0.name] != nil }, "every variant needs a model")
         self.spec = spec
         self.stickyHeader = DeploymentHeaders.Name(spec.stickyHeader)
@@ -47,6 +60,21 @@ public final class Deployment: Sendable {
         self.log = log
         self.monitor = monitor
         self.lanes = Mutex(spec.variants.map { Lane(variant: $0, model: models[$0.name]!, deployment: spec.name, log: log) })
+    }
+
+    /// Takes one of the shadow slots; false (counted in `shadowsSkipped`) when all are taken.
+    func reserveShadow() -> Bool {
+        guard shadowsInFlight.wrappingAdd(1, ordering: .relaxed).newValue <= maximumShadowsInFlight else {
+            shadowsInFlight.wrappingSubtract(1, ordering: .relaxed)
+            shadowsSkipped.wrappingAdd(1, ordering: .relaxed)
+            return false
+        }
+        return true
+    }
+
+    /// Gives back a slot `reserveShadow` took.
+    func releaseShadow() {
+        shadowsInFlight.wrappingSubtract(1, ordering: .relaxed)
     }
 
     /// The model `variant` runs now.

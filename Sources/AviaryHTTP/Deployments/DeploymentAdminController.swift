@@ -77,6 +77,7 @@ public struct DeploymentAdminController<Context: RequestContext>: Sendable {
                 ] as [String: Any]
             },
             "prediction_log": deployment.log != nil, "monitored": deployment.monitor != nil,
+            "shadows_skipped": deployment.shadowsSkipped.load(ordering: .relaxed),
         ]
         if let gate = deployment.spec.gate { body["gate"] = ["metric": gate.metric, "alpha": gate.alpha, "min_samples": gate.minSamples] }
         return body

@@ -102,9 +102,10 @@ enum DeploymentScoring {
         let requestID = deployment.nextRequestID()
         let contentType = wire == .mlflow ? ServedModel.firstValue(request.headers, .contentType) : nil
         let (predictions, callerID) = try score(deployment, lane, body, wire: wire, contentType: contentType, requestID: requestID)
-        for index in deployment.shadows {
+        for index in deployment.shadows where deployment.reserveShadow() {
             let shadow = deployment.lane(index)
             Task.detached(priority: .utility) {
+                defer { deployment.releaseShadow() }
                 _ = try? Self.score(deployment, shadow, body, wire: wire, contentType: contentType, requestID: requestID)
             }
         }
