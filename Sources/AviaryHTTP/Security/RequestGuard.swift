@@ -19,6 +19,9 @@ public struct RequestGuard: Sendable {
     public let allowedHosts: [HostPattern]
     /// Private-network IP literals (10/8, 172.16/12, 192.168/16, fc00::/7) are allowed too.
     public let allowsPrivateAddresses: Bool
+    /// The patterns that are a plain name on any port, compared without allocating: on the
+    /// scoring path this check runs for every request.
+    private let exactHosts: [String]
 
     /// Loopback names on any port: `localhost`, `127.0.0.1` and `[::1]`.
     public static let loopbackHosts = ["localhost", "127.0.0.1", "[::1]"]
@@ -27,17 +30,19 @@ public struct RequestGuard: Sendable {
     /// exactly those. Without: the loopback names on any port; and when bound beyond loopback,
     /// as in `mlflow server`, private-network addresses and the bound name itself as well.
     public init(bindHost: String, allowedHosts: [String]?) throws {
+        var patterns: [HostPattern]
         if let allowedHosts {
-            self.allowedHosts = try allowedHosts.map { try HostPattern($0) }
+            patterns = try allowedHosts.map { try HostPattern($0) }
             allowsPrivateAddresses = false
-            return
-        }
-        var patterns = try Self.loopbackHosts.map { try HostPattern($0) }
-        allowsPrivateAddresses = !Self.isLoopback(bindHost)
-        if allowsPrivateAddresses, !["0.0.0.0", "::", "[::]"].contains(bindHost) {
-            patterns.append(try HostPattern(bindHost.contains(":") && !bindHost.hasPrefix("[") ? "[\(bindHost)]" : bindHost))
+        } else {
+            patterns = try Self.loopbackHosts.map { try HostPattern($0) }
+            allowsPrivateAddresses = !Self.isLoopback(bindHost)
+            if allowsPrivateAddresses, !["0.0.0.0", "::", "[::]"].contains(bindHost) {
+                patterns.append(try HostPattern(bindHost.contains(":") && !bindHost.hasPrefix("[") ? "[\(bindHost)]" : bindHost))
+            }
         }
         self.allowedHosts = patterns
+        exactHosts = patterns.filter { $0.port == nil && !$0.host.contains("*") }.map(\.host)
     }
 
     /// The loopback default, for servers that never bind elsewhere (tests, tools).
@@ -63,7 +68,9 @@ public struct RequestGuard: Sendable {
             if let host = Self.host(ofOrigin: origin), allows(authority: host) { return nil }
             return Self.refuse(.permissionDenied, 403, "Origin '\(origin)' is not allowed to change anything here; only pages served from \(described) may")
         }
-        guard request.method == .post, let contentType = ServedModel.firstValue(request.headers, .contentType) else { return nil }
+        guard request.method == .post, let contentType = ServedModel.firstValue(request.headers, .contentType),
+              !contentType.utf8.starts(with: "application/json".utf8)
+        else { return nil }
         let media = ServedModel.mediaType(contentType)
         // The MLflow API answers these itself, with MLflow's 400 (its clients expect that).
         guard Self.browserSendable.contains(media), !Self.isMLflowAPI(request.uri.path) else { return nil }
@@ -79,7 +86,13 @@ public struct RequestGuard: Sendable {
 
     /// Whether an authority (`host`, `host:port`, `[v6]:port`) is allowed.
     func allows(authority: String) -> Bool {
-        let (host, port) = HostPattern.split(authority.lowercased())
+        let host = HostPattern.hostPart(of: authority)
+        for exact in exactHosts where host == exact { return true }
+        let (lowercased, port) = HostPattern.split(authority.lowercased())
+        return allows(host: lowercased, port: port)
+    }
+
+    private func allows(host: String, port: String?) -> Bool {
         if allowedHosts.contains(where: { $0.matches(host: host, port: port) }) { return true }
         return allowsPrivateAddresses && Self.isPrivateAddress(host)
     }
@@ -127,6 +140,12 @@ public struct HostPattern: Sendable, Equatable {
         }
         self.text = trimmed
         (host, port) = Self.split(trimmed)
+    }
+
+    /// The host of an authority, without its port, as it was written.
+    static func hostPart(of authority: String) -> Substring {
+        if authority.hasPrefix("["), let close = authority.firstIndex(of: "]") { return authority[...close] }
+        return authority.lastIndex(of: ":").map { authority[..<$0] } ?? authority[...]
     }
 
     /// `host` and `port` of an authority; brackets stay on an IPv6 host.
