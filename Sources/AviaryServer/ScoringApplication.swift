@@ -71,7 +71,7 @@ public func addScoringRoutes(to router: some RouterMethods<BasicRequestContext>,
     }
     router.addRoutes(ScoringController<BasicRequestContext>(model: model, version: ServerConfiguration.version).routes)
     router.addRoutes(InferenceController<BasicRequestContext>(model: model, serverVersion: ServerConfiguration.version).routes, atPath: "v2")
-    surfaces += [.scoring, .openInference]
+    surfaces += [.scoring(model.package.inputSchema), .openInference(name: model.name, inputs: model.package.inputSchema)]
     router.addRoutes(OpenAPIController<BasicRequestContext>(title: "Aviary scoring server (aviary serve)", version: ServerConfiguration.version, surfaces: surfaces).routes)
 }
 

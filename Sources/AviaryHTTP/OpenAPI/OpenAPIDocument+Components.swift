@@ -160,7 +160,7 @@ extension OpenAPIDocument {
         ).with("oneOf", [["required": ["dataframe_split"]], ["required": ["dataframe_records"]], ["required": ["instances"]], ["required": ["inputs"]]])
             .described("MLflow's scoring input: exactly one of dataframe_split, dataframe_records, instances or inputs. Values are checked against the model's signature."),
         "Predictions": .object(
-            ["predictions": OpenAPISchema.array(.any).described("One number per row, or one list per row for multi-output models.")],
+            ["predictions": OpenAPISchema.array(.any).described("One number per row, or one list per row for multi-output models. A non-finite prediction is written NaN, Infinity or -Infinity, as Python's json writes it.")],
             required: ["predictions"]
         ),
         "InferenceRequest": .object(

@@ -1,3 +1,5 @@
+import AviaryModels
+
 /// Health, `/metrics`, MLflow's scoring protocol (`ScoringController`) and the Open Inference
 /// Protocol (`InferenceController`).
 extension OpenAPIDocument {
@@ -46,24 +48,44 @@ extension OpenAPIDocument {
         required: true
     )
 
-    /// `ScoringController` of `aviary serve MODEL`.
-    static let scoringOperations: [OpenAPIOperation] = probeOperations + [
+    /// One row of zeros in `inputs`' columns: a request the model accepts.
+    static func scoringExample(_ inputs: InputSchema) -> OpenAPIJSON {
+        let row = OpenAPIJSON.array(inputs.columns.map { _ in .integer(0) })
+        var split: [String: OpenAPIJSON] = ["data": [row]]
+        if inputs.isNamed { split["columns"] = .array(inputs.columns.map { .string($0.name) }) }
+        return ["dataframe_split": .object(split)]
+    }
+
+    /// The same row as one Open Inference tensor of shape [1, features].
+    static func inferenceExample(_ inputs: InputSchema) -> OpenAPIJSON {
+        [
+            "inputs": [[
+                "name": "input", "shape": [1, .integer(inputs.width)], "datatype": "FP64",
+                "data": .array(inputs.columns.map { _ in .integer(0) }),
+            ]],
+        ]
+    }
+
+    /// `ScoringController` of `aviary serve MODEL`, for a model taking `inputs`.
+    static func scoringOperations(_ inputs: InputSchema) -> [OpenAPIOperation] { probeOperations + [
         OpenAPIOperation(.get, "/version", id: "getVersion", summary: "The server's version", tag: healthTag, responses: [200: version]),
         OpenAPIOperation(
             .post, "/invocations", id: "invocations", summary: "Score rows with the served model",
-            description: "MLflow's scoring protocol, as mlflow models serve speaks it.", tag: scoringTag, body: scoringBody,
+            description: "MLflow's scoring protocol, as mlflow models serve speaks it.", tag: scoringTag,
+            body: scoringBody.example(scoringExample(inputs), for: "application/json"),
             responses: scoringErrors.merging([200: .json("The predictions, one per row.", .ref("Predictions"))]) { _, new in new }
         ),
-    ]
+    ] }
 
-    private static let modelName = OpenAPIParameter.path("name", "The served model's name.")
     private static let inferenceErrors: [Int: OpenAPIResponse] = [
         404: .json("No model of that name: this server serves one model.", .ref("OpenInferenceError")),
         500: .mlflowError("INTERNAL_ERROR."),
     ]
 
-    /// `InferenceController` of `aviary serve MODEL`, under `/v2`.
-    static let inferenceOperations: [OpenAPIOperation] = [
+    /// `InferenceController` of `aviary serve MODEL`, under `/v2`, for the model `name` taking `inputs`.
+    static func inferenceOperations(name: String, inputs: InputSchema) -> [OpenAPIOperation] {
+        let modelName = OpenAPIParameter.path("name", "The served model's name, \(name); any other is a 404.").example(.string(name))
+        return [
         OpenAPIOperation(
             .get, "/v2", id: "serverMetadata", summary: "Server metadata", tag: inferenceTag,
             responses: [200: .json("The server's name, version and extensions.", .object(
@@ -95,12 +117,13 @@ extension OpenAPIDocument {
         ),
         OpenAPIOperation(
             .post, "/v2/models/{name}/infer", id: "modelInfer", summary: "Score tensors with the served model", tag: inferenceTag,
-            parameters: [modelName], body: .json(.ref("InferenceRequest")),
+            parameters: [modelName], body: OpenAPIRequestBody.json(.ref("InferenceRequest")).example(inferenceExample(inputs), for: "application/json"),
             responses: inferenceErrors.merging([
                 200: .json("The predictions as one output tensor.", .ref("InferenceResponse")),
                 400: .json("The body is not a valid infer request for the model's signature.", .ref("OpenInferenceError")),
                 413: .json("The body is larger than the server's --max-request-size.", .ref("OpenInferenceError")),
             ]) { _, new in new }
         ),
-    ]
+        ]
+    }
 }

@@ -1,3 +1,4 @@
+import AviaryModels
 import Foundation
 
 /// The OpenAPI 3.1 document of one server: every operation of the route groups it mounts, with
@@ -8,7 +9,7 @@ import Foundation
 /// `GET /api/aviary/v1/openapi.json`. Keys are sorted, so the same routes give the same bytes.
 public struct OpenAPIDocument: Sendable {
     /// A group of routes a server mounts, documented by its operations.
-    public enum Surface: Sendable, Hashable {
+    public enum Surface: Sendable, Equatable {
         /// `TrackingController` under a prefix's `mlflow`.
         case tracking(MLflowPrefix)
         /// `RegistryController` under a prefix's `mlflow`.
@@ -29,10 +30,11 @@ public struct OpenAPIDocument: Sendable {
         case deploymentAdmin
         /// `UIController`: the web UI.
         case ui
-        /// `ScoringController`: `/ping`, `/health`, `/version`, `/invocations`.
-        case scoring
-        /// `InferenceController` under `v2`.
-        case openInference
+        /// `ScoringController`: `/ping`, `/health`, `/version`, `/invocations`, for a model
+        /// taking `inputs` (which the request examples fill in).
+        case scoring(InputSchema)
+        /// `InferenceController` under `v2`, for the model `name` taking `inputs`.
+        case openInference(name: String, inputs: InputSchema)
         /// `/ping` and `/health` answering an empty 200.
         case probes
         /// `OpenAPIController`: this document.
@@ -50,8 +52,8 @@ public struct OpenAPIDocument: Sendable {
             case .deployments: OpenAPIDocument.deploymentOperations
             case .deploymentAdmin: OpenAPIDocument.deploymentAdminOperations
             case .ui: OpenAPIDocument.uiOperations
-            case .scoring: OpenAPIDocument.scoringOperations
-            case .openInference: OpenAPIDocument.inferenceOperations
+            case .scoring(let inputs): OpenAPIDocument.scoringOperations(inputs)
+            case .openInference(let name, let inputs): OpenAPIDocument.inferenceOperations(name: name, inputs: inputs)
             case .probes: OpenAPIDocument.probeOperations
             case .document: OpenAPIDocument.openAPIOperations
             }

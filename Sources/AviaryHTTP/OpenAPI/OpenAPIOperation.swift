@@ -68,6 +68,14 @@ struct OpenAPIParameter: Sendable {
     var required: Bool
     var schema: OpenAPISchema
     var description: String?
+    var example: OpenAPIJSON?
+
+    /// This parameter with a value the route accepts.
+    func example(_ value: OpenAPIJSON) -> OpenAPIParameter {
+        var parameter = self
+        parameter.example = value
+        return parameter
+    }
 
     static func path(_ name: String, _ description: String, schema: OpenAPISchema = OpenAPISchema.string.with("minLength", 1)) -> OpenAPIParameter {
         OpenAPIParameter(name: name, location: .path, required: true, schema: schema, description: description)
@@ -86,6 +94,7 @@ struct OpenAPIParameter: Sendable {
             "name": .string(name), "in": .string(location.rawValue), "required": .bool(required), "schema": schema.json,
         ]
         if let description { members["description"] = .string(description) }
+        if let example { members["example"] = example }
         return .object(members)
     }
 }
@@ -95,16 +104,30 @@ struct OpenAPIRequestBody: Sendable {
     var content: KeyValuePairs<String, OpenAPISchema>
     var required: Bool
     var description: String?
+    /// A valid body per media type, for readers and for fuzzers' first request.
+    var examples: [String: OpenAPIJSON] = [:]
 
     /// A JSON body.
     static func json(_ schema: OpenAPISchema, required: Bool = true, _ description: String? = nil) -> OpenAPIRequestBody {
         OpenAPIRequestBody(content: ["application/json": schema], required: required, description: description)
     }
 
+    /// This body with `example` for `mediaType`.
+    func example(_ example: OpenAPIJSON, for mediaType: String) -> OpenAPIRequestBody {
+        var body = self
+        body.examples[mediaType] = example
+        return body
+    }
+
     var json: OpenAPIJSON {
+        let media = content.map { entry -> (String, OpenAPIJSON) in
+            var members: [String: OpenAPIJSON] = ["schema": entry.value.json]
+            if let example = examples[entry.key] { members["example"] = example }
+            return (entry.key, .object(members))
+        }
         var members: [String: OpenAPIJSON] = [
             "required": .bool(required),
-            "content": .object(Dictionary(content.map { ($0.key, ["schema": $0.value.json] as OpenAPIJSON) }, uniquingKeysWith: { _, last in last })),
+            "content": .object(Dictionary(media, uniquingKeysWith: { _, last in last })),
         ]
         if let description { members["description"] = .string(description) }
         return .object(members)
