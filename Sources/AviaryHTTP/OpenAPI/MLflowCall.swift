@@ -21,11 +21,13 @@ struct MLflowCall: Sendable {
     var readsBody: Bool
     /// Statuses beyond the usual ones.
     var extraResponses: [Int: OpenAPIResponse]
+    /// Fields of which a body must hold at least one (`run_id` or the older `run_uuid`).
+    var oneRequired: [String]
 
     init(
         _ method: OpenAPIOperation.Method, _ path: String, id: String, _ summary: String, description: String? = nil,
         fields: [MLflowField] = [], pathParameters: [OpenAPIParameter] = [], reply: OpenAPISchema = .ref("Empty"),
-        canMiss: Bool = true, readsBody: Bool? = nil, extraResponses: [Int: OpenAPIResponse] = [:]
+        canMiss: Bool = true, readsBody: Bool? = nil, extraResponses: [Int: OpenAPIResponse] = [:], oneRequired: [String] = []
     ) {
         self.method = method
         self.path = path
@@ -38,6 +40,7 @@ struct MLflowCall: Sendable {
         self.canMiss = canMiss
         self.readsBody = readsBody ?? (method != .get)
         self.extraResponses = extraResponses
+        self.oneRequired = oneRequired
     }
 
     /// The operation at `mount` (e.g. `/api/2.0/mlflow`), listed under `tag`.
@@ -54,6 +57,9 @@ struct MLflowCall: Sendable {
             ]))
             let required = fields.filter(\.required).map { OpenAPIJSON.string($0.name) }
             if !required.isEmpty { schema = schema.with("required", .array(required)) }
+            if !oneRequired.isEmpty {
+                schema = schema.with("anyOf", .array(oneRequired.map { ["required": [.string($0)]] }))
+            }
             body = .json(schema, "A JSON object (Content-Type application/json; an empty body is {}). Unknown fields are ignored.")
         }
         var responses: [Int: OpenAPIResponse] = [
@@ -75,6 +81,10 @@ struct MLflowField: Sendable {
     enum Kind: Sendable {
         case string, int64, double, bool, strings
         case enumeration([String])
+        /// An int64 the server takes only within `range` (`max_results`).
+        case int64Range(ClosedRange<Int64>)
+        /// A string or list of strings as the schema says, the same in a body and a query.
+        case scalar(OpenAPISchema)
         /// Only in JSON bodies: objects and lists of objects cannot be sent as a query.
         case schema(OpenAPISchema)
     }
@@ -108,6 +118,16 @@ struct MLflowField: Sendable {
         MLflowField(name: name, kind: .enumeration(values), required: required, description: description)
     }
 
+    /// A field whose values follow `schema` (a name rule, a pattern, an enumeration).
+    static func rule(_ name: String, _ schema: OpenAPISchema, required: Bool = false, _ description: String? = nil) -> MLflowField {
+        MLflowField(name: name, kind: .scalar(schema), required: required, description: description)
+    }
+
+    /// `max_results` of a search that takes 1…`limit`.
+    static func maxResults(_ limit: Int) -> MLflowField {
+        MLflowField(name: "max_results", kind: .int64Range(1...Int64(limit)), required: false, description: "1 to \(limit).")
+    }
+
     static func list(_ name: String, of item: String, _ description: String? = nil) -> MLflowField {
         MLflowField(name: name, kind: .schema(.array(.ref(item))), required: false, description: description)
     }
@@ -121,7 +141,9 @@ struct MLflowField: Sendable {
         case .bool: .boolean
         case .strings: .array(.string)
         case .enumeration(let values): .enumeration(values)
-        case .schema(let schema): schema
+        case .int64Range(let range):
+            .anyOf(Self.integer(in: range), OpenAPISchema.string.with("pattern", .string("^[1-9][0-9]{0,\(String(range.upperBound).count - 1)}$")).described("As a string."))
+        case .scalar(let schema), .schema(let schema): schema
         }
     }
 
@@ -129,9 +151,14 @@ struct MLflowField: Sendable {
     var querySchema: OpenAPISchema {
         switch kind {
         case .int64: .int64
+        case .int64Range(let range): Self.integer(in: range)
         case .double: .number
         default: bodySchema
         }
+    }
+
+    private static func integer(in range: ClosedRange<Int64>) -> OpenAPISchema {
+        OpenAPISchema.int64.with("minimum", .integer(Int(range.lowerBound))).with("maximum", .integer(Int(range.upperBound)))
     }
 }
 

@@ -57,12 +57,13 @@ extension OpenAPIDocument {
             summary: "Trace a model version back to its run, code and data", tag: aviaryTag,
             parameters: [
                 .path("name", "The registered model's name (percent-decoded once)."),
-                .path("version", "The version number (percent-decoded once)."),
+                .path("version", "The version number (percent-decoded once).", schema: .versionNumber),
             ],
             responses: [
                 200: .json("The version's lineage.", .ref("Lineage")),
                 400: .mlflowError("INVALID_PARAMETER_VALUE: a path parameter is badly percent-encoded."),
-                404: .mlflowError("RESOURCE_DOES_NOT_EXIST: no such model or version."),
+                // As the server answers today: a version whose logged model or run is gone is a 404 too.
+                404: .mlflowError("RESOURCE_DOES_NOT_EXIST: no such model or version, or the logged model or run the version names no longer exists."),
                 500: .mlflowError("INTERNAL_ERROR: the store failed."),
             ]
         ),

@@ -23,15 +23,17 @@ extension OpenAPIDocument {
 
     /// Scalars as MLflow's protobuf JSON mapping reads them in requests.
     private static let mlflow: [String: OpenAPISchema] = [
-        "Int64": .anyOf(.int64, OpenAPISchema.string.with("pattern", "^-?[0-9]+$"))
-            .described("A 64-bit integer: a JSON integer, or a string of decimal digits, as protobuf's JSON mapping allows."),
-        "Double": .anyOf(.number, OpenAPISchema.string.described("A decimal number, NaN, Infinity or -Infinity."))
+        "Int64": .anyOf(.int64, OpenAPISchema.string.with("pattern", "^-?[0-9]{1,18}$"))
+            .described("A 64-bit integer: a JSON integer, or a string of decimal digits (any that fits in 64 bits), as protobuf's JSON mapping allows."),
+        "Double": .anyOf(.number, OpenAPISchema.string.with("pattern", #"^(NaN|-?Infinity|-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?)$"#))
             .described("A double: a JSON number, or a string holding one, NaN, Infinity or -Infinity."),
+        "Timestamp": .anyOf(OpenAPISchema.int64.with("minimum", 0), OpenAPISchema.string.with("pattern", "^[0-9]{1,18}$"))
+            .described("Milliseconds since 1970, not negative: a JSON integer or a string of digits."),
         "ResponseDouble": .types("number", "string")
             .described("A double as responses write it: a JSON number, or the string NaN, Infinity or -Infinity."),
         "Empty": OpenAPISchema.emptyObject.described("MLflow's empty reply, `{}`."),
-        "TagInput": .object(["key": .string, "value": .string], required: ["key"])
-            .described("A tag or param to set; a missing value is the empty string."),
+        "TagInput": .object(["key": .key, "value": .string], required: ["key"])
+            .described("A tag or param to set; a missing value is the empty string. Values: params up to 6000 characters, tags up to 8000."),
         "Tag": .object(["key": .string, "value": .string], required: ["key", "value"]),
     ]
 
@@ -74,8 +76,8 @@ extension OpenAPIDocument {
         ),
         "MetricInput": .object(
             [
-                "key": .string, "value": .ref("Double"),
-                "timestamp": Self.int64Reference.described("Milliseconds since 1970; required."),
+                "key": .key, "value": .ref("Double"),
+                "timestamp": OpenAPISchema.ref("Timestamp").described("Required."),
                 "step": .ref("Int64"), "model_id": .string, "dataset_name": .string, "dataset_digest": .string,
             ],
             required: ["key", "value", "timestamp"]
@@ -84,7 +86,20 @@ extension OpenAPIDocument {
             ["name": .string, "digest": .string, "source_type": .string, "source": .string, "schema": .string, "profile": .string],
             required: ["name", "digest"]
         ),
-        "DatasetInput": .object(["tags": .array(.ref("TagInput")), "dataset": .ref("Dataset")], required: ["dataset"]),
+        "DatasetInput": .object(["tags": .array(.ref("Tag")), "dataset": .ref("Dataset")], required: ["dataset"]),
+        "DatasetInputRequest": .object(
+            [
+                "tags": .array(.ref("TagInput")),
+                "dataset": .object(
+                    [
+                        "name": .nonEmpty, "digest": .nonEmpty, "source_type": .string, "source": .string,
+                        "schema": .string, "profile": .string,
+                    ],
+                    required: ["name", "digest"]
+                ),
+            ],
+            required: ["dataset"]
+        ).described("A dataset a run used, with tags such as mlflow.data.context."),
         "ModelOutput": .object(["model_id": .string, "step": .ref("Int64")], required: ["model_id"]),
         "LoggedModel": .object(
             [
@@ -109,8 +124,6 @@ extension OpenAPIDocument {
             required: ["path", "is_dir"]
         ),
     ]
-
-    private static let int64Reference = OpenAPISchema.ref("Int64")
 
     private static let registry: [String: OpenAPISchema] = [
         "ModelVersion": .object(
@@ -261,7 +274,10 @@ extension OpenAPIDocument {
                         "shadow": .boolean,
                     ],
                     required: ["name", "model"], closed: true
-                ), minItems: 1),
+                ).with("anyOf", [
+                    ["properties": ["shadow": ["const": true]], "required": ["shadow"], "not": ["required": ["weight"]]],
+                    ["properties": ["shadow": ["const": false]], "required": ["weight"]],
+                ]), minItems: 1),
                 "sticky_header": OpenAPISchema.string.with("pattern", "^[A-Za-z0-9-]+$"),
                 "refresh_seconds": seconds,
                 "task": .enumeration(ModelTask.allCases.map(\.rawValue)),
@@ -284,7 +300,7 @@ extension OpenAPIDocument {
                 ),
                 "alerts": .object(
                     [
-                        "webhook": OpenAPISchema.string.described("An http(s) URL alerts are POSTed to."),
+                        "webhook": OpenAPISchema.string.with("pattern", "^https?://[^/?#]+").described("An http(s) URL with a host that alerts are POSTed to."),
                         "secret_env": OpenAPISchema.string.with("minLength", 1),
                         "command": OpenAPISchema.array(.string, minItems: 1).described("Refused through the API; spec files only."),
                         "cooldown_seconds": seconds,

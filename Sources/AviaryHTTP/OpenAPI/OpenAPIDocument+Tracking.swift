@@ -1,22 +1,32 @@
+import AviaryCore
 import AviaryTracking
 
 /// MLflow's tracking API (`TrackingController`) and MLflow 3's logged models
 /// (`LoggedModelController`), as their request DTOs read them.
 extension OpenAPIDocument {
     private static let viewTypes = ["ACTIVE_ONLY", "DELETED_ONLY", "ALL"]
-    private static let runID = MLflowField.string("run_id", "The run; run_id or run_uuid is required.")
-    private static let runUUID = MLflowField.string("run_uuid", "Deprecated name of run_id.")
+    private static let runID = MLflowField.rule("run_id", .nonEmpty, "The run; run_id or run_uuid is required.")
+    private static let runUUID = MLflowField.rule("run_uuid", .nonEmpty, "Deprecated name of run_id.")
+    /// A query names the run by `run_id`; `run_uuid` instead is still read, from older clients.
+    private static let queryRunID = [
+        MLflowField.rule("run_id", .nonEmpty, required: true, "The run (or send run_uuid instead)."),
+        MLflowField.rule("run_uuid", OpenAPISchema.nonEmpty.with("deprecated", true), "Deprecated name of run_id."),
+    ]
+    /// Bodies naming a run by `run_id` or `run_uuid`.
+    private static let eitherRunID = ["run_id", "run_uuid"]
+    private static let experimentID = MLflowField.rule("experiment_id", .experimentID, required: true)
+    private static let key = MLflowField.rule("key", .key, required: true)
     private static let pageToken = MLflowField.string("page_token", "The next_page_token of the previous page.")
 
     static let trackingCalls: [MLflowCall] = [
         MLflowCall(
             .post, "experiments/create", id: "createExperiment", "Create an experiment",
-            fields: [.string("name", required: true), .string("artifact_location"), .list("tags", of: "TagInput")],
+            fields: [.rule("name", .experimentName, required: true), .string("artifact_location"), .list("tags", of: "TagInput")],
             reply: .object(["experiment_id": .string], required: ["experiment_id"]), canMiss: false
         ),
         MLflowCall(
             .get, "experiments/get", id: "getExperiment", "Get an experiment by id",
-            fields: [.string("experiment_id", required: true)], reply: .object(["experiment": .ref("Experiment")], required: ["experiment"])
+            fields: [experimentID], reply: .object(["experiment": .ref("Experiment")], required: ["experiment"])
         ),
         MLflowCall(
             .get, "experiments/get-by-name", id: "getExperimentByName", "Get an experiment by name",
@@ -25,69 +35,77 @@ extension OpenAPIDocument {
     ] + searchExperiments + [
         MLflowCall(
             .post, "experiments/update", id: "updateExperiment", "Rename an experiment",
-            fields: [.string("experiment_id", required: true), .string("new_name", required: true)]
+            fields: [experimentID, .rule("new_name", .experimentName, required: true)]
         ),
-        MLflowCall(.post, "experiments/delete", id: "deleteExperiment", "Delete an experiment (restorable)", fields: [.string("experiment_id", required: true)]),
-        MLflowCall(.post, "experiments/restore", id: "restoreExperiment", "Restore a deleted experiment", fields: [.string("experiment_id", required: true)]),
+        MLflowCall(.post, "experiments/delete", id: "deleteExperiment", "Delete an experiment (restorable)", fields: [experimentID]),
+        MLflowCall(.post, "experiments/restore", id: "restoreExperiment", "Restore a deleted experiment", fields: [experimentID]),
         MLflowCall(
             .post, "experiments/set-experiment-tag", id: "setExperimentTag", "Set a tag on an experiment",
-            fields: [.string("experiment_id", required: true), .string("key", required: true), .string("value", required: true)]
+            fields: [experimentID, key, .string("value", required: true)]
         ),
         MLflowCall(
             .post, "experiments/delete-experiment-tag", id: "deleteExperimentTag", "Delete a tag of an experiment",
-            fields: [.string("experiment_id", required: true), .string("key", required: true)]
+            fields: [experimentID, key]
         ),
         MLflowCall(
             .post, "runs/create", id: "createRun", "Create a run",
             fields: [
-                .string("experiment_id", "Defaults to the default experiment."), .string("user_id"), .string("run_name"),
+                .rule("experiment_id", .experimentID, "Defaults to the default experiment."), .string("user_id"), .string("run_name"),
                 .int64("start_time", "Milliseconds since 1970."), .list("tags", of: "TagInput"),
             ],
             reply: .object(["run": .ref("Run")], required: ["run"])
         ),
-        MLflowCall(.get, "runs/get", id: "getRun", "Get a run", fields: [runID, runUUID], reply: .object(["run": .ref("Run")], required: ["run"])),
+        MLflowCall(.get, "runs/get", id: "getRun", "Get a run", fields: queryRunID, reply: .object(["run": .ref("Run")], required: ["run"])),
         MLflowCall(
             .post, "runs/update", id: "updateRun", "Update a run's status, end time or name",
             fields: [runID, runUUID, .enumeration("status", RunStatus.allCases.map(\.rawValue)), .int64("end_time"), .string("run_name")],
-            reply: .object(["run_info": .ref("RunInfo")], required: ["run_info"])
+            reply: .object(["run_info": .ref("RunInfo")], required: ["run_info"]), oneRequired: eitherRunID
         ),
-        MLflowCall(.post, "runs/delete", id: "deleteRun", "Delete a run (restorable)", fields: [runID, runUUID]),
-        MLflowCall(.post, "runs/restore", id: "restoreRun", "Restore a deleted run", fields: [runID, runUUID]),
+        MLflowCall(.post, "runs/delete", id: "deleteRun", "Delete a run (restorable)", fields: [runID, runUUID], oneRequired: eitherRunID),
+        MLflowCall(.post, "runs/restore", id: "restoreRun", "Restore a deleted run", fields: [runID, runUUID], oneRequired: eitherRunID),
         MLflowCall(
             .post, "runs/log-metric", id: "logMetric", "Log one metric value",
             fields: [
-                runID, runUUID, .string("key", required: true), .double("value", required: true),
-                .int64("timestamp", required: true, "Milliseconds since 1970."), .int64("step"),
+                runID, runUUID, key, .double("value", required: true),
+                .rule("timestamp", .ref("Timestamp"), required: true), .int64("step"),
                 .string("model_id"), .string("dataset_name"), .string("dataset_digest"),
-            ]
+            ],
+            oneRequired: eitherRunID
         ),
-        MLflowCall(.post, "runs/log-parameter", id: "logParameter", "Log a param", fields: [runID, runUUID, .string("key", required: true), .string("value")]),
-        MLflowCall(.post, "runs/set-tag", id: "setTag", "Set a tag on a run", fields: [runID, runUUID, .string("key", required: true), .string("value")]),
-        MLflowCall(.post, "runs/delete-tag", id: "deleteTag", "Delete a tag of a run", fields: [runID, runUUID, .string("key", required: true)]),
+        MLflowCall(
+            .post, "runs/log-parameter", id: "logParameter", "Log a param", fields: [runID, runUUID, key, .string("value", "At most 6000 characters.")],
+            oneRequired: eitherRunID
+        ),
+        MLflowCall(
+            .post, "runs/set-tag", id: "setTag", "Set a tag on a run", fields: [runID, runUUID, key, .string("value", "At most 8000 characters.")],
+            oneRequired: eitherRunID
+        ),
+        MLflowCall(.post, "runs/delete-tag", id: "deleteTag", "Delete a tag of a run", fields: [runID, runUUID, key], oneRequired: eitherRunID),
         MLflowCall(
             .post, "runs/log-batch", id: "logBatch", "Log metrics, params and tags in one call",
             description: "All or nothing. Every metric needs a timestamp.",
             fields: [
-                .string("run_id", "The run; required (run_uuid is not read here)."), .list("metrics", of: "MetricInput"),
+                .rule("run_id", .nonEmpty, required: true, "The run (run_uuid is not read here)."), .list("metrics", of: "MetricInput"),
                 .list("params", of: "TagInput"), .list("tags", of: "TagInput"),
             ]
         ),
         MLflowCall(
             .post, "runs/log-inputs", id: "logInputs", "Log the datasets a run used",
-            fields: [.string("run_id", "The run; required."), .list("datasets", of: "DatasetInput")]
+            fields: [.rule("run_id", .nonEmpty, required: true), .list("datasets", of: "DatasetInputRequest")]
         ),
         MLflowCall(
             .post, "runs/search", id: "searchRuns", "Search runs",
             description: "filter and order_by use MLflow's search grammar (metrics.x > 0.5, params.p = 'a', attributes.start_time DESC).",
             fields: [
-                .strings("experiment_ids"), .string("filter"), .enumeration("run_view_type", viewTypes),
-                .int64("max_results"), .strings("order_by"), pageToken,
+                .rule("experiment_ids", .array(.experimentID)), .string("filter"), .enumeration("run_view_type", viewTypes),
+                .maxResults(Validation.maxSearchResults), .strings("order_by"), pageToken,
             ],
             reply: .object(["runs": .array(.ref("Run")), "next_page_token": .string], required: ["runs"])
         ),
         MLflowCall(
             .get, "metrics/get-history", id: "getMetricHistory", "Get every logged value of a metric",
-            fields: [runID, runUUID, .string("metric_key", required: true), .int64("max_results"), pageToken],
+            // TrackingService.metricHistory's limit.
+            fields: queryRunID + [.string("metric_key", required: true), .maxResults(1_000_000), pageToken],
             reply: .object(["metrics": .array(.ref("Metric")), "next_page_token": .string], required: ["metrics"])
         ),
     ]
@@ -97,7 +115,7 @@ extension OpenAPIDocument {
         [OpenAPIOperation.Method.post, .get].map { method in
             MLflowCall(
                 method, "experiments/search", id: method == .post ? "searchExperiments" : "searchExperimentsGet", "Search experiments",
-                fields: [.int64("max_results"), pageToken, .string("filter"), .strings("order_by"), .enumeration("view_type", viewTypes)],
+                fields: [.maxResults(Validation.maxSearchResults), pageToken, .string("filter"), .strings("order_by"), .enumeration("view_type", viewTypes)],
                 reply: .object(["experiments": .array(.ref("Experiment")), "next_page_token": .string], required: ["experiments"]),
                 canMiss: false
             )
@@ -114,14 +132,17 @@ extension OpenAPIDocument {
         MLflowCall(
             .post, "logged-models", id: "createLoggedModel", "Create a logged model",
             fields: [
-                .string("experiment_id", required: true), .string("name"), .string("model_type"), .string("source_run_id"),
+                experimentID, .string("name"), .string("model_type"), .string("source_run_id"),
                 .list("params", of: "TagInput"), .list("tags", of: "TagInput"),
             ],
             reply: .object(["model": .ref("LoggedModel")], required: ["model"])
         ),
         MLflowCall(
             .post, "logged-models/search", id: "searchLoggedModels", "Search logged models",
-            fields: [.strings("experiment_ids"), .string("filter"), .int64("max_results"), pageToken],
+            fields: [
+                .rule("experiment_ids", .array(.experimentID)), .string("filter"),
+                .maxResults(TrackingService.loggedModelResults.limit), pageToken,
+            ],
             reply: .object(["models": .array(.ref("LoggedModel")), "next_page_token": .string], required: ["models"])
         ),
         MLflowCall(
@@ -151,7 +172,7 @@ extension OpenAPIDocument {
         ),
         MLflowCall(
             .post, "runs/outputs", id: "logOutputs", "Record the models a run produced",
-            fields: [.string("run_id", required: true), .list("models", of: "ModelOutput")]
+            fields: [.rule("run_id", .nonEmpty, required: true), .list("models", of: "ModelOutput")]
         ),
     ]
 }

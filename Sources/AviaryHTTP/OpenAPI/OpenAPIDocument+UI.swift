@@ -67,7 +67,7 @@ extension OpenAPIDocument {
         page("/models/{name}", id: "uiModel", "A registered model and its versions", parameters: [modelName], refuses: true),
         page(
             "/models/{name}/versions/{version}", id: "uiModelVersion", "A model version and its lineage",
-            parameters: [modelName, .path("version", "The version number.")], refuses: true
+            parameters: [modelName, .path("version", "The version number.", schema: .versionNumber)], refuses: true
         ),
         page("/deployments", id: "uiDeployments", "Deployments", canMiss: false),
         page("/deployments/{name}", id: "uiDeployment", "A deployment: variants and monitor charts", parameters: [.path("name", "The deployment's name.")]),
