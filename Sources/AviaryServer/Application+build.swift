@@ -55,22 +55,36 @@ public func buildRouter(
     maximumArtifactSize: Int64 = ServerConfiguration.defaultMaximumArtifactSize
 ) -> Router<BasicRequestContext> {
     let router = Router(context: BasicRequestContext.self)
-    router.add(middleware: LogRequestsMiddleware(requestLogLevel))
-    router.add(middleware: MLflowErrorMiddleware())
+    addServerRoutes(to: router, database: database, artifacts: artifacts, deployments: deployments, maximumArtifactSize: maximumArtifactSize)
+    return router
+}
+
+/// Adds every route of `aviary server` to `router`, last the OpenAPI document of them all.
+/// Generic so that a test can pass a `RouteRecorder` and compare the routes with the document.
+public func addServerRoutes(
+    to router: some RouterMethods<BasicRequestContext>, database: AviaryDatabase, artifacts: LocalArtifactStore,
+    deployments: DeploymentServices? = nil, maximumArtifactSize: Int64 = ServerConfiguration.defaultMaximumArtifactSize
+) {
+    _ = router.add(middleware: LogRequestsMiddleware(requestLogLevel))
+    _ = router.add(middleware: MLflowErrorMiddleware())
     let service = TrackingService(store: SQLiteTrackingStore(database: database, defaultArtifactRoot: proxiedArtifactRoot))
     let registry = RegistryService(store: SQLiteRegistryStore(database: database), tracking: service, artifactRoot: artifacts.root)
     let tracking = TrackingController<BasicRequestContext>(service: service).routes
     let loggedModelRoutes = LoggedModelController<BasicRequestContext>(service: service).routes
     let registryRoutes = RegistryController<BasicRequestContext>(service: registry).routes
     let artifactRoutes = ArtifactController<BasicRequestContext>(store: artifacts, maximumUploadSize: maximumArtifactSize).routes
-    for prefix in ["api/2.0", "ajax-api/2.0"] {
-        router.addRoutes(tracking, atPath: "\(prefix)/mlflow")
-        router.addRoutes(registryRoutes, atPath: "\(prefix)/mlflow")
-        router.addRoutes(loggedModelRoutes, atPath: "\(prefix)/mlflow")
-        router.addRoutes(artifactRoutes, atPath: "\(prefix)/mlflow-artifacts")
+    // What is mounted, for the OpenAPI document: each `addRoutes` with its surface.
+    var surfaces: [OpenAPIDocument.Surface] = []
+    for prefix in MLflowPrefix.allCases {
+        router.addRoutes(tracking, atPath: RouterPath(prefix.mlflow))
+        router.addRoutes(registryRoutes, atPath: RouterPath(prefix.mlflow))
+        router.addRoutes(loggedModelRoutes, atPath: RouterPath(prefix.mlflow))
+        router.addRoutes(artifactRoutes, atPath: RouterPath(prefix.artifacts))
+        surfaces += [.tracking(prefix), .registry(prefix), .loggedModels(prefix), .artifacts(prefix)]
     }
     router.addRoutes(LineageController<BasicRequestContext>(service: registry).routes, atPath: "api/aviary/v1")
     router.addRoutes(HealthController<BasicRequestContext>(version: ServerConfiguration.version).routes)
+    surfaces += [.lineage, .serverHealth]
     if let deployments {
         router.addRoutes(MetricsController<BasicRequestContext>(registry: deployments.metricsRegistry).routes)
         router.addRoutes(DeploymentController<BasicRequestContext>(host: deployments.host).routes)
@@ -78,7 +92,9 @@ public func buildRouter(
             DeploymentAdminController<BasicRequestContext>(host: deployments.host, manager: deployments.manager).routes,
             atPath: RouterPath(DeploymentAdminController<BasicRequestContext>.path)
         )
+        surfaces += [.metrics, .deployments, .deploymentAdmin]
     }
     router.addRoutes(UIController<BasicRequestContext>(service: service, registry: registry, artifacts: artifacts, deployments: deployments?.host).routes)
-    return router
+    surfaces.append(.ui)
+    router.addRoutes(OpenAPIController<BasicRequestContext>(title: "Aviary server", version: ServerConfiguration.version, surfaces: surfaces).routes)
 }

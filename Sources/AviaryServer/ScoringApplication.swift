@@ -52,15 +52,27 @@ public func buildScoringApplication(_ configuration: ScoringConfiguration) -> so
 /// `POST /invocations` ahead of them.
 public func buildScoringRouter(model: ServedModel, metricsRegistry: PrometheusCollectorRegistry? = nil) -> Router<BasicRequestContext> {
     let router = Router(context: BasicRequestContext.self)
+    addScoringRoutes(to: router, model: model, metricsRegistry: metricsRegistry)
+    return router
+}
+
+/// Adds the routes of `aviary serve MODEL` to `router`, last their OpenAPI document. Generic so
+/// that a test can pass a `RouteRecorder` and compare the routes with the document.
+public func addScoringRoutes(to router: some RouterMethods<BasicRequestContext>, model: ServedModel, metricsRegistry: PrometheusCollectorRegistry? = nil) {
     // Per-request lines at debug: at thousands of requests a second, info would flood the log.
-    router.add(middleware: LogRequestsMiddleware(.debug))
+    _ = router.add(middleware: LogRequestsMiddleware(.debug))
     // Outside the error middleware, so failed requests are counted with the status they got.
-    router.add(middleware: ScoringMetricsMiddleware(metrics: model.metrics))
-    router.add(middleware: MLflowErrorMiddleware())
-    if let metricsRegistry { router.addRoutes(MetricsController<BasicRequestContext>(registry: metricsRegistry).routes) }
+    _ = router.add(middleware: ScoringMetricsMiddleware(metrics: model.metrics))
+    _ = router.add(middleware: MLflowErrorMiddleware())
+    var surfaces: [OpenAPIDocument.Surface] = []
+    if let metricsRegistry {
+        router.addRoutes(MetricsController<BasicRequestContext>(registry: metricsRegistry).routes)
+        surfaces.append(.metrics)
+    }
     router.addRoutes(ScoringController<BasicRequestContext>(model: model, version: ServerConfiguration.version).routes)
     router.addRoutes(InferenceController<BasicRequestContext>(model: model, serverVersion: ServerConfiguration.version).routes, atPath: "v2")
-    return router
+    surfaces += [.scoring(model.package.inputSchema), .openInference(name: model.name, inputs: model.package.inputSchema)]
+    router.addRoutes(OpenAPIController<BasicRequestContext>(title: "Aviary scoring server (aviary serve)", version: ServerConfiguration.version, surfaces: surfaces).routes)
 }
 
 /// The routes of `aviary serve --deployment`: health, `/metrics`, each deployment's
@@ -70,12 +82,24 @@ public func buildDeploymentRouter(
     host: DeploymentHost, manager: any DeploymentManaging, metricsRegistry: PrometheusCollectorRegistry, requestGuard: RequestGuard = .loopback
 ) -> ScoringRouter<Router<BasicRequestContext>> {
     let router = Router(context: BasicRequestContext.self)
-    router.add(middleware: LogRequestsMiddleware(.debug))
-    router.add(middleware: MLflowErrorMiddleware())
+    addDeploymentRoutes(to: router, host: host, manager: manager, metricsRegistry: metricsRegistry)
+    return ScoringRouter(router, host: host, requestLogLevel: .debug, requestGuard: requestGuard)
+}
+
+/// Adds the routes of `aviary serve --deployment` to `router`, last their OpenAPI document.
+/// Generic so that a test can pass a `RouteRecorder` and compare the routes with the document.
+public func addDeploymentRoutes(
+    to router: some RouterMethods<BasicRequestContext>, host: DeploymentHost, manager: any DeploymentManaging, metricsRegistry: PrometheusCollectorRegistry
+) {
+    _ = router.add(middleware: LogRequestsMiddleware(.debug))
+    _ = router.add(middleware: MLflowErrorMiddleware())
     router.get("ping") { _, _ in Response(status: .ok) }
     router.get("health") { _, _ in Response(status: .ok) }
     router.addRoutes(MetricsController<BasicRequestContext>(registry: metricsRegistry).routes)
     router.addRoutes(DeploymentController<BasicRequestContext>(host: host).routes)
     router.addRoutes(DeploymentAdminController<BasicRequestContext>(host: host, manager: manager).routes, atPath: RouterPath(DeploymentAdminController<BasicRequestContext>.path))
-    return ScoringRouter(router, host: host, requestLogLevel: .debug, requestGuard: requestGuard)
+    let surfaces: [OpenAPIDocument.Surface] = [.probes, .metrics, .deployments, .deploymentAdmin]
+    router.addRoutes(
+        OpenAPIController<BasicRequestContext>(title: "Aviary deployment server (aviary serve --deployment)", version: ServerConfiguration.version, surfaces: surfaces).routes
+    )
 }

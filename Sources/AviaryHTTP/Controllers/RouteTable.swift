@@ -28,18 +28,27 @@ final class RouteTable<Context: RequestContext> {
     func collection() -> RouteCollection<Context> {
         let all: [HTTPRequest.Method] = [.get, .post, .put, .delete, .patch, .head]
         for (path, methods) in methodsByPath {
-            let allowed = methods.map(\.rawValue).joined(separator: ", ")
+            let responder = MethodNotAllowedResponder<Context>(allowed: methods.map(\.rawValue).joined(separator: ", "))
             for method in all where !methods.contains(method) {
-                routes.on(RouterPath(path), method: method) { request, _ -> Response in
-                    var response = MLflowErrorMiddleware<Context>.response(
-                        for: AviaryError(.badRequest, "Method \(request.method) is not allowed on \(request.uri.path); use \(allowed)")
-                    )
-                    response.status = .methodNotAllowed
-                    response.headers[.allow] = allowed
-                    return response
-                }
+                _ = routes.on(RouterPath(path), method: method, responder: responder)
             }
         }
         return routes
+    }
+}
+
+/// `RouteTable`'s answer to a method its path does not serve: 405 with `Allow`. A type of its
+/// own so that `RouteRecorder` can tell these from the routes a path serves.
+struct MethodNotAllowedResponder<Context: RequestContext>: HTTPResponder {
+    /// The methods the path serves, as `Allow` lists them.
+    let allowed: String
+
+    func respond(to request: Request, context: Context) async throws -> Response {
+        var response = MLflowErrorMiddleware<Context>.response(
+            for: AviaryError(.badRequest, "Method \(request.method) is not allowed on \(request.uri.path); use \(allowed)")
+        )
+        response.status = .methodNotAllowed
+        response.headers[.allow] = allowed
+        return response
     }
 }

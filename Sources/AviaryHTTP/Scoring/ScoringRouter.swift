@@ -17,7 +17,8 @@ public struct ScoringRouter<Router: HTTPResponderBuilder>: HTTPResponderBuilder
 where Router.Responder.Context: RequestContext {
     /// The request context of the wrapped router.
     public typealias Context = Router.Responder.Context
-    let router: Router
+    /// The router every request the fast path does not answer goes to.
+    public let router: Router
     let model: ServedModel?
     let host: DeploymentHost?
     let requestLogLevel: Logger.Level
