@@ -34,9 +34,17 @@ public struct ArtifactPath: Sendable, Equatable, CustomStringConvertible {
         for part in trimmed {
             if part.isEmpty { throw reject("empty path segments ('//') are not allowed") }
             if part == ".." || part == "." { throw reject("'..' and '.' segments are not allowed") }
+            // File systems refuse longer names (ENAMETOOLONG): the client's input, not a store failure.
+            if part.utf8.count > Self.maximumSegmentBytes { throw reject("a path segment may be at most \(Self.maximumSegmentBytes) bytes") }
         }
+        if raw.utf8.count > Self.maximumBytes { throw reject("a path may be at most \(Self.maximumBytes) bytes") }
         segments = trimmed
     }
+
+    /// The longest segment: a file name on Linux and macOS file systems.
+    public static let maximumSegmentBytes = 255
+    /// The longest path, leaving room under PATH_MAX (4,096) for the artifact root.
+    public static let maximumBytes = 2048
 
     /// The segments joined with `/`.
     public var description: String { segments.joined(separator: "/") }

@@ -48,6 +48,10 @@ public struct LocalArtifactStore: Sendable {
                 if (info.st_mode & S_IFMT) == S_IFLNK {
                     throw AviaryError.invalid("Invalid artifact path '\(path)': it passes through a symbolic link")
                 }
+                if creatingParents, index < path.segments.count - 1, (info.st_mode & S_IFMT) != S_IFDIR {
+                    let parent = path.segments[...index].joined(separator: "/")
+                    throw AviaryError.invalid("Invalid artifact path '\(path)': '\(parent)' is a file, not a directory")
+                }
             } else if creatingParents, index < path.segments.count - 1 {
                 if mkdir(current, 0o755) != 0, errno != EEXIST {
                     throw AviaryError(.internalError, "Cannot create artifact directory '\(path)'")

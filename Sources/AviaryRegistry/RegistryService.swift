@@ -218,15 +218,27 @@ public struct RegistryService: Sendable {
     }
 
     /// A version with the run, experiment and datasets that produced it.
+    ///
+    /// A version outlives what it names: its logged model or run may have been deleted, or never
+    /// existed (`model-versions/create` takes any id, as in MLflow). Those parts are then left
+    /// out; only a version that does not exist is a 404.
     public func lineage(_ name: String, version: String) async throws -> ModelLineage {
         let modelVersion = try await modelVersion(name, version: version)
-        let loggedModel = try await modelVersion.modelID.asyncFlatMap { try await tracking.loggedModel(id: $0) }
-        guard !modelVersion.runID.isEmpty else {
+        let loggedModel = try await modelVersion.modelID.asyncFlatMap { id in try await Self.unlessMissing { try await tracking.loggedModel(id: id) } }
+        guard !modelVersion.runID.isEmpty, let run = try await Self.unlessMissing({ try await tracking.run(id: modelVersion.runID) }) else {
             return ModelLineage(version: modelVersion, loggedModel: loggedModel, run: nil, experiment: nil)
         }
-        let run = try await tracking.run(id: modelVersion.runID)
-        let experiment = try await tracking.experiment(id: run.info.experimentID)
+        let experiment = try await Self.unlessMissing { try await tracking.experiment(id: run.info.experimentID) }
         return ModelLineage(version: modelVersion, loggedModel: loggedModel, run: run, experiment: experiment)
+    }
+
+    /// `load()`, or nil when what it loads does not exist.
+    private static func unlessMissing<Value>(_ load: () async throws -> Value) async throws -> Value? {
+        do {
+            return try await load()
+        } catch let error as AviaryError where error.code == .resourceDoesNotExist {
+            return nil
+        }
     }
 
     // MARK: Rules

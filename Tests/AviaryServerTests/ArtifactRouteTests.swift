@@ -47,6 +47,20 @@ struct ArtifactRouteTests {
         }
     }
 
+    @Test("an upload below a file, or with a name the file system cannot hold, is a 400, not a 500 (schemathesis findings)")
+    func uploadPathsTheDiskRefuses() async throws {
+        try await RouteFixture().test { client in
+            #expect(try await client.execute(uri: "\(base)/f1/a.txt", method: .put, body: ByteBuffer(string: "x")).status == .ok)
+            let long = String(repeating: "x", count: 256), deep = Array(repeating: String(repeating: "y", count: 200), count: 25).joined(separator: "/")
+            for (path, mentioning) in [("f1/a.txt/b.txt", "'f1/a.txt' is a file"), ("f2/\(long)", "at most 255 bytes"), ("f3/\(deep)", "at most 2048 bytes")] {
+                let response = try await client.execute(uri: "\(base)/\(path)", method: .put, body: ByteBuffer(string: "y"))
+                let body = RouterClient.object(response.body)
+                #expect(response.status == .badRequest && body["error_code"] as? String == "INVALID_PARAMETER_VALUE", "\(path): \(body)")
+                #expect((body["message"] as? String)?.contains(mentioning) == true, "\(body)")
+            }
+        }
+    }
+
     /// One request per traversal pattern; each must be refused before touching the disk.
     @Test("paths that try to leave the artifact root are INVALID_PARAMETER_VALUE", arguments: [
         "../secret.txt",

@@ -58,6 +58,24 @@ struct RegistryRouteTests {
         }
     }
 
+    @Test("a version whose run or logged model is gone, or never existed, still has a lineage and a page (schemathesis finding)")
+    func lineageOfDanglingIDs() async throws {
+        try await RouteFixture().test { client in
+            _ = try await client.post("\(api)/registered-models/create", #"{"name": "orphan"}"#)
+            let (_, model) = try await client.post("\(api)/logged-models", #"{"experiment_id": "0", "name": "m"}"#)
+            let modelID = try #require(((model["model"] as? [String: Any])?["info"] as? [String: Any])?["model_id"] as? String)
+            _ = try await client.post("\(api)/model-versions/create", #"{"name": "orphan", "source": "models:/\#(modelID)", "model_id": "\#(modelID)"}"#)
+            _ = try await client.post("\(api)/model-versions/create", #"{"name": "orphan", "source": "s3://b/m", "run_id": "0123456789abcdef0123456789abcdef"}"#)
+            #expect(try await client.execute(uri: "\(api)/logged-models/\(modelID)", method: .delete).status == .ok)
+            for version in ["1", "2"] {
+                let (status, lineage) = try await client.get("/api/aviary/v1/models/orphan/versions/\(version)/lineage")
+                #expect(status == .ok && lineage["run"] == nil && lineage["logged_model"] == nil, "\(lineage)")
+                let (page, _) = try await UIRouteTests.html(client, "/models/orphan/versions/\(version)")
+                #expect(page == .ok)
+            }
+        }
+    }
+
     @Test("a traversing source is refused before anything is stored", arguments: [
         "mlflow-artifacts:/0/../../../../etc/passwd",
         "mlflow-artifacts:/0/%252e%252e/%252e%252e/etc/passwd",

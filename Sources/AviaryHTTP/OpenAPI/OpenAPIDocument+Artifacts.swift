@@ -63,7 +63,7 @@ extension OpenAPIDocument {
                 200: .json("The version's lineage.", .ref("Lineage")),
                 400: .mlflowError("INVALID_PARAMETER_VALUE: a path parameter is badly percent-encoded."),
                 // As the server answers today: a version whose logged model or run is gone is a 404 too.
-                404: .mlflowError("RESOURCE_DOES_NOT_EXIST: no such model or version, or the logged model or run the version names no longer exists."),
+                404: .mlflowError("RESOURCE_DOES_NOT_EXIST: no such model or version. A logged model or run the version names that no longer exists is left out of the answer."),
                 500: .mlflowError("INTERNAL_ERROR: the store failed."),
             ]
         ),
