@@ -1,4 +1,5 @@
 import ArgumentParser
+import AviaryCore
 import AviaryHTTP
 import Foundation
 
@@ -7,10 +8,10 @@ struct HostCheckOptions: ParsableArguments {
     @Option(
         help: ArgumentHelp(
             """
-            Comma-separated Host names the server answers to, as in `mlflow server`: NAME, NAME:PORT or patterns such as \
-            *.example.com and 192.168.*; '*' allows any. Default: localhost, 127.0.0.1 and [::1] on any port, plus \
-            private-network addresses and the --host name when bound beyond loopback. Other Hosts get 403 \
-            (DNS rebinding protection).
+            Comma-separated Host names the server answers to besides localhost, 127.0.0.1 and [::1] (always allowed, on any \
+            port), as in `mlflow server`: NAME, NAME:PORT or patterns such as *.example.com and 192.168.* (which matches \
+            addresses only); '*' allows any. Without it, a server bound beyond loopback also answers private-network \
+            addresses and the --host name. Other Hosts get 403 (DNS rebinding protection).
             """,
             valueName: "hosts"
         )
@@ -22,11 +23,12 @@ struct HostCheckOptions: ParsableArguments {
         allowedHosts.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
     }
 
-    func validate() throws {
+    /// The Host and Origin checks for a server bound to `host`, or the flag's error.
+    func requestGuard(host: String) throws -> RequestGuard {
         do {
-            _ = try RequestGuard(bindHost: "127.0.0.1", allowedHosts: patterns)
-        } catch {
-            throw ValidationError("\(error)")
+            return try RequestGuard(bindHost: host, allowedHosts: patterns)
+        } catch let error as AviaryError {
+            throw ValidationError(error.message)
         }
     }
 

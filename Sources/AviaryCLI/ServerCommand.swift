@@ -61,6 +61,7 @@ struct ServerCommand: AsyncParsableCommand {
         guard (1...65535).contains(port) else {
             throw ValidationError("--port must be between 1 and 65535, got \(port)")
         }
+        _ = try hostCheck.requestGuard(host: host)
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical; got '\(logLevel)'")
         }

@@ -44,12 +44,16 @@ struct RequestGuardRouteTests {
         }
     }
 
-    @Test("--allowed-hosts replaces the default; a pattern without a port takes any port, * matches a run of characters")
+    @Test("--allowed-hosts replaces the default but keeps loopback; a pattern without a port takes any port; an address pattern matches addresses only")
     func allowedHosts() async throws {
         let allowed = try RequestGuard(bindHost: "0.0.0.0", allowedHosts: ["mlflow.internal:5000", "*.corp.example", "10.1.*"])
         try await Self.serving(allowed) { client in
             for (authority, expected) in [("mlflow.internal:5000", 200), ("mlflow.internal:5001", 403), ("a.b.corp.example:1", 200),
-                                          ("corp.example", 403), ("10.1.2.3", 200), ("10.2.0.1", 403), ("localhost", 403)] {
+                                          ("corp.example", 403), ("10.1.2.3", 200), ("10.2.0.1", 403), ("192.168.1.1", 403),
+                                          // A name its owner points here must not pass as an address (review finding).
+                                          ("10.1.evil.example", 403), ("10.1.2.3.evil.example:5000", 403),
+                                          // The server's own deployments fetch their models through loopback.
+                                          ("localhost", 200), ("127.0.0.1:5000", 200)] {
                 let (status, _) = try await Self.status(client, "/health", authority: authority)
                 #expect(status == expected, "\(authority)")
             }
@@ -80,16 +84,17 @@ struct RequestGuardRouteTests {
             #expect(try await Self.status(client, "/v2/models/stumps/infer", method: .post, headers: [.contentType: "application/json"], body: Self.tensor).0 == 200)
             #expect(try await Self.status(client, "/v2/models/stumps/infer", method: .post, body: Self.tensor).0 == 200, "no Content-Type: not a browser without an Origin")
             let sameOrigin: HTTPFields = [.contentType: "text/plain", .origin: "http://localhost:8080"]
-            #expect(try await Self.status(client, "/v2/models/stumps/infer", method: .post, headers: sameOrigin, body: Self.tensor).0 == 200)
+            #expect(try await Self.status(client, "/v2/models/stumps/infer", method: .post, authority: "localhost:8080", headers: sameOrigin, body: Self.tensor).0 == 200)
         }
     }
 
     @Test("a state-changing request from a foreign Origin gets 403, whatever its content type")
     func foreignOrigin() async throws {
         try await Self.serving(.loopback) { client in
-            for origin in ["http://evil.example", "null", "http://localhost.evil.example:8080"] {
+            // Another page on this machine is another site too (review finding): same origin only.
+            for origin in ["http://evil.example", "null", "http://localhost.evil.example:8080", "http://localhost:3000", "http://127.0.0.1"] {
                 for method: HTTPRequest.Method in [.post, .put, .delete] {
-                    let (status, body) = try await Self.status(client, "/invocations", method: method, headers: [.contentType: "application/json", .origin: origin], body: Self.row)
+                    let (status, body) = try await Self.status(client, "/invocations", method: method, authority: "localhost:8080", headers: [.contentType: "application/json", .origin: origin], body: Self.row)
                     #expect(status == 403 && body["error_code"] as? String == "PERMISSION_DENIED", "\(method) from \(origin)")
                 }
             }

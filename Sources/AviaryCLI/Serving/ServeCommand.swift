@@ -27,6 +27,8 @@ struct ServeCommand: AsyncParsableCommand {
 
             GET /metrics reports requests, errors, latency and rows scored to Prometheus.
 
+            Binds loopback only; pass --host 0.0.0.0 to accept connections from other machines (there is no authentication yet: see the README's Security section). Requests whose Host is not allowed get 403 (--allowed-hosts); a POST of text/plain, a form or multipart from a web page gets 415, and one from another site's page 403.
+
             With --deployment FILE instead of MODEL, serves a deployment: variants of a model with traffic weights (champion/challenger, A/B, canary) and shadows, at POST /deployments/NAME/invocations. The answering variant is named in the X-Aviary-Variant header; callers sending the same X-Aviary-Key (or the spec's sticky_header) always get the same variant. Variants that follow an alias switch to the version it points at within refresh_seconds, without a restart. With prediction_log, POST /deployments/NAME/feedback takes ground truth by request id and GET /deployments/NAME/quality reports live quality per variant; monitor runs drift, data-quality and live-quality checks on a schedule (GET /deployments/NAME/monitors) and alerts sends a signed webhook once per incident. See the README for the YAML.
 
             Examples:
@@ -67,6 +69,7 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError(model == nil ? "Give a MODEL to serve, or --deployment FILE" : "Give either a MODEL or --deployment FILE, not both")
         }
         guard (1...65535).contains(port) else { throw ValidationError("--port must be between 1 and 65535, got \(port)") }
+        _ = try hostCheck.requestGuard(host: host)
         guard maxRequestSize > 0 else { throw ValidationError("--max-request-size must be positive, got \(maxRequestSize)") }
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical; got '\(logLevel)'")
@@ -88,7 +91,7 @@ struct ServeCommand: AsyncParsableCommand {
         checkInputExample(served)
         let app = buildScoringApplication(ScoringConfiguration(
             host: host, port: port, model: served, logLevel: Logger.Level(rawValue: logLevel) ?? .info, metricsRegistry: registry,
-            requestGuard: try requestGuard()
+            requestGuard: try hostCheck.requestGuard(host: host)
         ))
         FileHandle.standardError.write(Data("Serving \(model) (\(package.predictor.summary)) as '\(servedName)' on http://\(host):\(port)\n".utf8))
         try await run(app)
@@ -104,7 +107,7 @@ struct ServeCommand: AsyncParsableCommand {
         )
         try await supervisor.start(file: URL(fileURLWithPath: file))
         let app = Application(
-            router: buildDeploymentRouter(host: deployments, manager: supervisor, metricsRegistry: registry, requestGuard: try requestGuard()),
+            router: buildDeploymentRouter(host: deployments, manager: supervisor, metricsRegistry: registry, requestGuard: try hostCheck.requestGuard(host: host)),
             server: HTTPServerSettings.server,
             configuration: .init(address: .hostname(host, port: port), serverName: "aviary"),
             logger: logger
@@ -114,11 +117,6 @@ struct ServeCommand: AsyncParsableCommand {
         try await run(app)
         // Stopped by a signal: the last queued records are written before the process exits.
         await supervisor.stopAll()
-    }
-
-    /// The Host and Origin checks for `--host` and `--allowed-hosts`.
-    private func requestGuard() throws -> RequestGuard {
-        try RequestGuard(bindHost: host, allowedHosts: hostCheck.patterns)
     }
 
     private func run(_ app: some ApplicationProtocol) async throws {

@@ -63,6 +63,7 @@ public struct OpenAPIDocument: Sendable {
     /// Where every server serves its document, relative to the root.
     public static let documentPath = "api/aviary/v1/openapi.json"
 
+    /// `info.title`: which server the document describes.
     public let title: String
     /// `info.version`: the server's version.
     public let version: String
@@ -82,7 +83,7 @@ public struct OpenAPIDocument: Sendable {
         operation.responses[403] = .mlflowError(
             "PERMISSION_DENIED: the Host header is not one this server answers to (--allowed-hosts), or a state-changing request came from a foreign Origin."
         )
-        if operation.method == .post, !RequestGuard.isMLflowAPI(operation.path) {
+        if operation.method == .post, !RequestGuard.checksItsOwnContentType(operation.path) {
             operation.responses[415] = .mlflowError(
                 "BAD_REQUEST: a text/plain, form or multipart body, which any web page can send; send application/json (or text/csv where the route reads CSV)."
             )
@@ -142,7 +143,8 @@ public struct OpenAPIDocument: Sendable {
         Every route this server serves. Errors are MLflow's JSON, {"error_code": "…", "message": "…"}, \
         except where an operation says otherwise (the Open Inference Protocol's {"error": "…"}, the web UI's HTML pages). \
         Before any route, a request guard answers 403 for a Host header the server does not answer to (see --allowed-hosts) \
-        or a state-changing request from a foreign Origin, and 415 for a text/plain, form or multipart POST outside the MLflow API. \
+        or a state-changing request from another origin, and 415 for a text/plain, form or multipart POST to a route that would read it \
+        (not the MLflow API or the scoring protocol, which refuse such bodies themselves). \
         On the MLflow REST API, artifact and lineage paths, another of GET, POST, PUT, DELETE, PATCH or HEAD answers 405 with Allow; \
         elsewhere an unserved method is a 404. MLflow requests take int64 fields as JSON integers or decimal strings, \
         and GET calls read their fields from the query string.

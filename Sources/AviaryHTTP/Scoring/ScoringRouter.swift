@@ -18,7 +18,7 @@ where Router.Responder.Context: RequestContext {
     /// The request context of the wrapped router.
     public typealias Context = Router.Responder.Context
     /// The router every request the fast path does not answer goes to.
-    public let router: Router
+    package let router: Router
     let model: ServedModel?
     let host: DeploymentHost?
     let requestLogLevel: Logger.Level
@@ -70,7 +70,14 @@ where Router.Responder.Context: RequestContext {
 
         /// Scores a request for the model or a hosted deployment; hands anything else to the router.
         public func respond(to request: Request, context: Context) async throws -> Response {
-            if let refused = requestGuard.refusal(for: request) { return refused }
+            if let refused = requestGuard.refusal(for: request) {
+                // A rebinding attempt or cross-site POST leaves a trace, not only a status.
+                context.logger.notice("request refused", metadata: [
+                    "reason": "\(refused.reason)", "host": "\(request.head.authority ?? "")", "origin": "\(ServedModel.firstValue(request.headers, .origin) ?? "")",
+                    "path": "\(request.uri.path)",
+                ])
+                return refused.response
+            }
             guard request.method == .post else { return try await router.respond(to: request, context: context) }
             if let model, let invocationMetrics, request.uri.path == ServedModel.invocationsPath {
                 return try await requestLog.handle(request, context: context) { request, context in

@@ -10,10 +10,15 @@ import Hummingbird
 ///   point its own name at 127.0.0.1 and then read the local server as same-origin. The
 ///   browser still sends `Host: evil.example`, which is refused with 403.
 /// - **Cross-site writes** (CSRF): a browser sends a POST whose body is `text/plain`, a form or
-///   multipart, or a request with an `Origin` it was not allowed, without asking first. Such a
-///   request is refused unless its `Origin` is an allowed host: 415 for the content type, 403
-///   for a foreign origin. JSON, CSV or YAML bodies, and PUT, PATCH and DELETE, make a browser
-///   ask first (a CORS preflight), which this server never grants.
+///   multipart, or a request with an `Origin` it was not allowed, without asking first. A
+///   state-changing request whose `Origin` is not this server itself (the request's own Host)
+///   is refused with 403; a POST of those content types without an `Origin` with 415. JSON,
+///   CSV or YAML bodies, and PUT, PATCH and DELETE, make a browser ask first (a CORS preflight),
+///   which this server never grants.
+///
+/// The loopback names are always allowed: the server's own deployments fetch their models
+/// through `127.0.0.1`, and a rebinding page cannot make a browser send them (it sends its own
+/// name).
 public struct RequestGuard: Sendable {
     /// The host patterns allowed; see `HostPattern`.
     public let allowedHosts: [HostPattern]
@@ -26,19 +31,19 @@ public struct RequestGuard: Sendable {
     /// Loopback names on any port: `localhost`, `127.0.0.1` and `[::1]`.
     public static let loopbackHosts = ["localhost", "127.0.0.1", "[::1]"]
 
-    /// What a server bound to `bindHost` allows. With `allowedHosts` given (`--allowed-hosts`),
-    /// exactly those. Without: the loopback names on any port; and when bound beyond loopback,
-    /// as in `mlflow server`, private-network addresses and the bound name itself as well.
+    /// What a server bound to `bindHost` allows: the loopback names on any port, and
+    /// `allowedHosts` (`--allowed-hosts`) when given; without them, when bound beyond loopback,
+    /// private-network addresses and the bound name as well, as `mlflow server` does.
     public init(bindHost: String, allowedHosts: [String]?) throws {
-        var patterns: [HostPattern]
+        var patterns = try Self.loopbackHosts.map { try HostPattern($0, field: "--allowed-hosts") }
         if let allowedHosts {
-            patterns = try allowedHosts.map { try HostPattern($0) }
+            guard !allowedHosts.isEmpty else { throw AviaryError.invalid("--allowed-hosts: give at least one host, or leave the flag out") }
+            patterns += try allowedHosts.map { try HostPattern($0, field: "--allowed-hosts") }
             allowsPrivateAddresses = false
         } else {
-            patterns = try Self.loopbackHosts.map { try HostPattern($0) }
             allowsPrivateAddresses = !Self.isLoopback(bindHost)
             if allowsPrivateAddresses, !["0.0.0.0", "::", "[::]"].contains(bindHost) {
-                patterns.append(try HostPattern(bindHost.contains(":") && !bindHost.hasPrefix("[") ? "[\(bindHost)]" : bindHost))
+                patterns.append(try HostPattern(bindHost.contains(":") && !bindHost.hasPrefix("[") ? "[\(bindHost)]" : bindHost, field: "--host"))
             }
         }
         self.allowedHosts = patterns
@@ -54,34 +59,39 @@ public struct RequestGuard: Sendable {
         return bare == "localhost" || bare == "::1" || bare.hasPrefix("127.")
     }
 
-    /// The response refusing `request`, or nil to let it through.
-    public func refusal(for request: Request) -> Response? {
+    /// The response refusing `request`, or nil to let it through; `reason` says why, for the log.
+    public func refusal(for request: Request) -> (response: Response, reason: String)? {
         // HTTP/1.0 may omit Host; only a browser can be rebound, and browsers always send it.
-        if let authority = request.head.authority, !allows(authority: authority) {
-            return Self.refuse(.permissionDenied, 403, "Host '\(authority)' is not allowed: this server answers to \(described); start it with --allowed-hosts to add the name clients use")
+        let authority = request.head.authority
+        if let authority, !allows(authority: authority) {
+            return Self.refuse(.permissionDenied, 403, "Host '\(authority)' is not allowed: this server answers to \(described); start it with --allowed-hosts to add the name clients use", reason: "host")
         }
         switch request.method {
         case .post, .put, .patch, .delete: break
         default: return nil
         }
         if let origin = ServedModel.firstValue(request.headers, .origin) {
-            if let host = Self.host(ofOrigin: origin), allows(authority: host) { return nil }
-            return Self.refuse(.permissionDenied, 403, "Origin '\(origin)' is not allowed to change anything here; only pages served from \(described) may")
+            // Same origin only: another page on this machine (localhost:3000) is another site.
+            if let host = Self.host(ofOrigin: origin), let authority, host.lowercased() == authority.lowercased() { return nil }
+            return Self.refuse(.permissionDenied, 403, "Origin '\(origin)' is not allowed to change anything here; only pages this server serves may", reason: "origin")
         }
         guard request.method == .post, let contentType = ServedModel.firstValue(request.headers, .contentType),
               !contentType.utf8.starts(with: "application/json".utf8)
         else { return nil }
         let media = ServedModel.mediaType(contentType)
-        // The MLflow API answers these itself, with MLflow's 400 (its clients expect that).
-        guard Self.browserSendable.contains(media), !Self.isMLflowAPI(request.uri.path) else { return nil }
-        return Self.refuse(.badRequest, 415, "content type \(media) is refused for POST: any web page can send it; send application/json")
+        guard Self.browserSendable.contains(media), !Self.checksItsOwnContentType(request.uri.path) else { return nil }
+        return Self.refuse(.badRequest, 415, "content type \(media) is refused for POST: any web page can send it; send application/json", reason: "content type")
     }
 
     /// Content types a browser sends cross-site without a CORS preflight.
     static let browserSendable: Set<String> = ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data"]
 
-    static func isMLflowAPI(_ path: String) -> Bool {
-        path.hasPrefix("/api/2.0/mlflow/") || path.hasPrefix("/ajax-api/2.0/mlflow/")
+    /// Routes that refuse every body but JSON (and CSV) themselves, with their protocol's own
+    /// error: the MLflow API's 400 INVALID_PARAMETER_VALUE, the scoring protocol's 400. The guard
+    /// leaves them their answer; it is the routes that would read any body it refuses.
+    static func checksItsOwnContentType(_ path: String) -> Bool {
+        path.hasPrefix("/api/2.0/mlflow/") || path.hasPrefix("/ajax-api/2.0/mlflow/") || path == "/invocations"
+            || (path.hasPrefix("/deployments/") && path.hasSuffix("/invocations"))
     }
 
     /// Whether an authority (`host`, `host:port`, `[v6]:port`) is allowed.
@@ -104,12 +114,22 @@ public struct RequestGuard: Sendable {
         return rest.isEmpty || rest.contains("/") ? nil : String(rest)
     }
 
+    /// The four octets of a dotted IPv4 literal, nil for anything else.
+    static func ipv4Octets(_ host: String) -> [Int]? {
+        let parts = host.split(separator: ".", omittingEmptySubsequences: false)
+        let octets = parts.compactMap { part in part.allSatisfy(\.isNumber) ? Int(part).flatMap { (0...255).contains($0) ? $0 : nil } : nil }
+        return parts.count == 4 && octets.count == 4 ? octets : nil
+    }
+
+    static func isIPv4(_ host: String) -> Bool {
+        ipv4Octets(host) != nil
+    }
+
     /// 10/8, 172.16/12, 192.168/16 and IPv6 unique-local fc00::/7 literals.
     static func isPrivateAddress(_ host: String) -> Bool {
         if host.hasPrefix("[") { return host.hasPrefix("[fc") || host.hasPrefix("[fd") }
-        let parts = host.split(separator: ".", omittingEmptySubsequences: false).map { Int($0) }
-        guard parts.count == 4, parts.allSatisfy({ $0.map { (0...255).contains($0) } ?? false }) else { return false }
-        let (a, b) = (parts[0]!, parts[1]!)
+        guard let octets = ipv4Octets(host) else { return false }
+        let (a, b) = (octets[0], octets[1])
         return a == 10 || (a == 172 && (16...31).contains(b)) || (a == 192 && b == 168)
     }
 
@@ -117,10 +137,10 @@ public struct RequestGuard: Sendable {
         allowedHosts.map(\.text).joined(separator: ", ") + (allowsPrivateAddresses ? " and private-network addresses" : "")
     }
 
-    private static func refuse(_ code: AviaryError.Code, _ status: Int, _ message: String) -> Response {
+    private static func refuse(_ code: AviaryError.Code, _ status: Int, _ message: String, reason: String) -> (response: Response, reason: String) {
         var response = MLflowErrorMiddleware<BasicRequestContext>.response(for: AviaryError(code, message))
         response.status = .init(code: status)
-        return response
+        return (response, reason)
     }
 }
 
@@ -133,14 +153,20 @@ public struct HostPattern: Sendable, Equatable {
     let host: String
     let port: String?
 
-    public init(_ text: String) throws {
+    /// Parses one entry; the error names `field` (the flag it came from).
+    public init(_ text: String, field: String) throws {
         let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
         guard !trimmed.isEmpty, !trimmed.contains("/"), trimmed.allSatisfy({ $0.isASCII && !$0.isWhitespace }) else {
-            throw AviaryError.invalid("--allowed-hosts: '\(text)' is not a host pattern; give names or addresses such as mlflow.example.com, 10.0.0.5:5000 or *.example.com")
+            throw AviaryError.invalid("\(field): '\(text)' is not a host pattern; give names or addresses such as mlflow.example.com, 10.0.0.5:5000 or *.example.com")
         }
         self.text = trimmed
         (host, port) = Self.split(trimmed)
+        // `192.168.*` must not match `192.168.attacker.example`, a name its owner can point here.
+        matchesAddressesOnly = host.contains("*") && host.allSatisfy { $0.isNumber || $0 == "." || $0 == "*" }
     }
+
+    /// A pattern of digits, dots and `*` matches IPv4 addresses, never names.
+    let matchesAddressesOnly: Bool
 
     /// The host of an authority, without its port, as it was written.
     static func hostPart(of authority: String) -> Substring {
@@ -161,6 +187,7 @@ public struct HostPattern: Sendable, Equatable {
 
     func matches(host: String, port: String?) -> Bool {
         if let own = self.port, own != "*", own != port { return false }
+        if matchesAddressesOnly, !RequestGuard.isIPv4(host) { return false }
         return Self.glob(self.host, matches: host)
     }
 
