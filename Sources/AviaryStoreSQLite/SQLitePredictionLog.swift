@@ -381,6 +381,43 @@ public struct SQLitePredictionLog: PredictionLogStore {
         }
     }
 
+    /// Reads blocks in the order of their first record, so once a block starting at `t` is read,
+    /// every record before `t` is known: those go out, sorted, and only blocks overlapping in time
+    /// are held. A page ends at `limit` records; the next re-reads the blocks around its cursor.
+    public func records(deployment: String, since: Int64, after cursor: PredictionRecordCursor?, limit: Int) throws -> (records: [PredictionRecord], next: PredictionRecordCursor?) {
+        try pool.read { db in
+            let names = try Self.columnNames(db)
+            let after = cursor.map { Position(timestamp: $0.timestamp, block: $0.block, slot: $0.slot) }
+            let blocks = try Row.fetchAll(db, sql: """
+                SELECT id, first_timestamp FROM prediction_blocks WHERE deployment = ? AND last_timestamp >= ? ORDER BY first_timestamp, id
+                """, arguments: [deployment, max(since, after?.timestamp ?? since)]).map { (id: $0[0] as Int64, first: $0[1] as Int64) }
+            var pending: [(Position, PredictionRecord)] = []
+            var page: [(Position, PredictionRecord)] = []
+            var read = 0
+            while read < blocks.count, page.count < limit {
+                let id = blocks[read].id
+                read += 1
+                guard let row = try Row.fetchOne(db, sql: "SELECT \(Self.blockColumns) FROM prediction_blocks WHERE id = ?", arguments: [id]) else { continue }
+                let stored = try BlockRecords(row, names: names)
+                for (k, entry) in stored.block.entries.enumerated() where entry.timestamp >= since {
+                    let position = Position(timestamp: entry.timestamp, block: id, slot: k)
+                    if let after, !(after < position) { continue }
+                    pending.append((position, stored.record(k)))
+                }
+                // No block still to come holds a record before the next one's first.
+                let horizon = read < blocks.count ? blocks[read].first : .max
+                pending.sort { $0.0 < $1.0 }
+                let ready = pending.prefix { $0.0.timestamp < horizon }.count
+                page += pending[..<ready]
+                pending.removeFirst(ready)
+            }
+            let more = page.count > limit || read < blocks.count || !pending.isEmpty
+            let kept = page.prefix(max(limit, 1))
+            let next = more ? kept.last.map { PredictionRecordCursor(timestamp: $0.0.timestamp, block: $0.0.block, slot: $0.0.slot) } : nil
+            return (kept.map(\.1), next)
+        }
+    }
+
     public func latest(deployment: String, count: Int) throws -> [PredictionRecord] {
         guard count > 0 else { return [] }
         return try pool.read { db in

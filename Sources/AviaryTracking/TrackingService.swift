@@ -191,16 +191,11 @@ public struct TrackingService: Sendable {
         try await store.logInputs(runID: runID, inputs: inputs)
     }
 
-    /// One page of a metric's history. Without `maxResults` a page holds `defaultHistoryPage` values, as the mlflow client asks
-    /// for (`GET_METRIC_HISTORY_MAX_RESULTS`), with a token for the rest: a history of millions
-    /// of values is never one response.
+    /// One page of a metric's history; without `maxResults` the whole history.
     public func metricHistory(runID: String, key: String, maxResults: Int64?, pageToken: String?) async throws -> Page<Metric> {
-        let limit = try Validation.validateMaxResults(maxResults ?? Self.defaultHistoryPage, limit: 1_000_000)
+        let limit = try maxResults.map { try Validation.validateMaxResults($0, limit: 1_000_000) }
         return try await store.metricHistory(runID: runID, key: key, page: try PageToken(decoding: pageToken), limit: limit)
     }
-
-    /// Values in a metric history page when the request names no `max_results`.
-    public static let defaultHistoryPage: Int64 = 25_000
 
     /// A metric's history downsampled for a chart `columns` pixels wide (see `MetricDownsampler`).
     public func metricSeries(runID: String, key: String, axis: MetricAxis, columns: Int) async throws -> MetricSeries {

@@ -107,4 +107,23 @@ struct TrackingRouteTests {
             #expect(steps == Array(0..<30))
         }
     }
+
+    @Test("without max_results, a history longer than a page comes whole in one answer, as from mlflow server (streamed)")
+    func historyWhole() async throws {
+        try await RouteFixture().test { client in
+            let (_, runBody) = try await client.post("\(api)/runs/create", #"{"experiment_id": "0"}"#)
+            let runID = try #require(((runBody["run"] as? [String: Any])?["info"] as? [String: Any])?["run_id"] as? String)
+            let total = 30_000
+            for start in stride(from: 0, to: total, by: 1_000) {
+                let metrics = (start..<(start + 1_000)).map { #"{"key": "loss", "value": \#($0), "timestamp": 5, "step": \#($0)}"# }.joined(separator: ",")
+                let (status, _) = try await client.post("\(api)/runs/log-batch", #"{"run_id": "\#(runID)", "metrics": [\#(metrics)]}"#)
+                #expect(status == .ok)
+            }
+            let (status, whole) = try await client.get("\(api)/metrics/get-history?run_id=\(runID)&metric_key=loss")
+            #expect(status == .ok && whole["next_page_token"] == nil)
+            #expect((whole["metrics"] as? [[String: Any]])?.compactMap { $0["step"] as? Int } == Array(0..<total))
+            let (_, page) = try await client.get("\(api)/metrics/get-history?run_id=\(runID)&metric_key=loss&max_results=1000")
+            #expect((page["metrics"] as? [Any])?.count == 1_000 && page["next_page_token"] != nil)
+        }
+    }
 }

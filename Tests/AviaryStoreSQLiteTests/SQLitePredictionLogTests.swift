@@ -47,6 +47,35 @@ struct SQLitePredictionLogTests {
         #expect(try reopened.labeled(deployment: "churn", since: 0).map(\.timestamp) == [1_950, 1_998], "kept records are still found by id")
     }
 
+    @Test("pages of records, of any size and from any point, add up to the records, in their order")
+    func pages() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("aviary-log-\(UUID().uuidString)/log.db").path
+        defer { try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path) }
+        let writer = PredictionLogWriter(store: try SQLitePredictionLog(path: path), flushInterval: .seconds(1), retention: nil)
+        // Four flushes whose sources overlap in time, and timestamps that repeat across blocks.
+        let records = (0..<600).map { Self.record($0, at: 1_000 + Int64($0 / 3)) }
+        for part in [0..<150, 150..<151, 151..<420, 420..<600] {
+            for record in records[part] { writer.record(record) }
+            try writer.flush()
+        }
+        for since: Int64 in [0, 1_050, 1_199, 5_000] {
+            let expected = try writer.store.records(deployment: "churn", since: since)
+            for limit in [1, 7, 100, 600, 5_000] {
+                var paged: [PredictionRecord] = []
+                var cursor: PredictionRecordCursor?
+                var calls = 0
+                repeat {
+                    let page = try writer.store.records(deployment: "churn", since: since, after: cursor, limit: limit)
+                    #expect(page.records.count <= limit)
+                    paged += page.records
+                    cursor = page.next
+                    calls += 1
+                } while cursor != nil && calls <= 700
+                #expect(paged == expected, "since \(since), limit \(limit)")
+            }
+        }
+    }
+
     @Test("a batch beyond the block limit (a backlog after failed writes) goes in as several blocks and reads back whole")
     func oversizedBatchSplits() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("aviary-log-\(UUID().uuidString)/log.db").path

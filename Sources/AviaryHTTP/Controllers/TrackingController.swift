@@ -153,12 +153,43 @@ public struct TrackingController<Context: RequestContext>: Sendable {
         }
         routes.get("metrics/get-history") { request, _ in
             let body = try await RequestDecoding.decode(MetricHistoryRequest.self, from: request)
+            let run = try runID(body.run_id, body.run_uuid)
+            // MLflow answers the whole history when max_results is absent: read and sent a page at
+            // a time, so a history of millions of values is never held whole.
+            let streamed = body.max_results == nil && body.page_token == nil
             let page = try await service.metricHistory(
-                runID: try runID(body.run_id, body.run_uuid), key: body.metric_key,
-                maxResults: body.max_results?.value, pageToken: body.page_token
+                runID: run, key: body.metric_key, maxResults: streamed ? Self.historyPage : body.max_results?.value, pageToken: body.page_token
             )
-            return try ResponseEncoding.json(MetricPage(metrics: page.items.map(WireMetric.init), next_page_token: page.nextPageToken))
+            guard streamed, let firstToken = page.nextPageToken else {
+                return try ResponseEncoding.json(MetricPage(metrics: page.items.map(WireMetric.init), next_page_token: page.nextPageToken))
+            }
+            let first = page.items
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody { writer in
+                try await writer.write(ByteBuffer(string: "{\"metrics\":["))
+                try await writer.write(try Self.jsonElements(first))
+                var token = firstToken
+                while true {
+                    let next = try await service.metricHistory(runID: run, key: body.metric_key, maxResults: Self.historyPage, pageToken: token)
+                    if !next.items.isEmpty { try await writer.write(ByteBuffer(string: ",")) }
+                    try await writer.write(try Self.jsonElements(next.items))
+                    guard let more = next.nextPageToken else { break }
+                    token = more
+                }
+                try await writer.write(ByteBuffer(string: "]}"))
+                try await writer.finish(nil)
+            })
         }
+    }
+}
+
+extension TrackingController {
+    /// Values per page of a streamed metric history (the page the mlflow client asks for).
+    static var historyPage: Int64 { 25_000 }
+
+    /// `metrics` as JSON array elements without the brackets, to be joined with commas.
+    static func jsonElements(_ metrics: [Metric]) throws -> ByteBuffer {
+        let array = try ResponseEncoding.encoder().encode(metrics.map(WireMetric.init))
+        return ByteBuffer(bytes: array.dropFirst().dropLast())
     }
 }
 

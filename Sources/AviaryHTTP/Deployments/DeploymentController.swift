@@ -25,6 +25,18 @@ public struct DeploymentController<Context: RequestContext>: Sendable {
     }
 
     /// The scoring and export routes, at the server's root.
+    /// Records per page of the CSV export.
+    static var exportPage: Int { 2048 }
+
+    /// One record as a line of the CSV export.
+    static func csvLine(_ record: PredictionRecord) -> String {
+        let inputs = PredictionEncoding.features(record.features, columns: record.columns, featureCount: record.features.count / max(record.rowCount, 1))
+        let outputs = PredictionEncoding.nestedList(record.outputs, width: record.outputWidth, float32: record.float32)
+        let fields = [record.requestID, record.variant, record.modelVersion, record.shadow ? "true" : "false", "\(record.timestamp)",
+                      "\(record.latencyMicroseconds)", inputs, outputs]
+        return fields.map(csvField).joined(separator: ",") + "\n"
+    }
+
     public var routes: RouteCollection<Context> {
         let routes = RouteCollection(context: Context.self)
         // `ScoringRouter` answers these ahead of the router for hosted names; the routes
@@ -41,15 +53,18 @@ public struct DeploymentController<Context: RequestContext>: Sendable {
             let (deployment, log) = try logged(context)
             let since = try Self.since(request)
             try log.flush()
-            var csv = "request_id,variant,model_version,shadow,timestamp,latency_us,inputs,outputs\n"
-            for record in try log.store.records(deployment: deployment.spec.name, since: since) {
-                let inputs = PredictionEncoding.features(record.features, columns: record.columns, featureCount: record.features.count / max(record.rowCount, 1))
-                let outputs = PredictionEncoding.nestedList(record.outputs, width: record.outputWidth, float32: record.float32)
-                let fields = [record.requestID, record.variant, record.modelVersion, record.shadow ? "true" : "false", "\(record.timestamp)",
-                              "\(record.latencyMicroseconds)", inputs, outputs]
-                csv += fields.map(Self.csvField).joined(separator: ",") + "\n"
+            // Streamed a page at a time: a log of millions of requests is never one string.
+            let body = ResponseBody { writer in
+                try await writer.write(ByteBuffer(string: "request_id,variant,model_version,shadow,timestamp,latency_us,inputs,outputs\n"))
+                var cursor: PredictionRecordCursor?
+                repeat {
+                    let page = try log.store.records(deployment: deployment.spec.name, since: since, after: cursor, limit: Self.exportPage)
+                    try await writer.write(ByteBuffer(string: page.records.map(Self.csvLine).joined()))
+                    cursor = page.next
+                } while cursor != nil
+                try await writer.finish(nil)
             }
-            return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: csv)))
+            return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8"], body: body)
         }
         routes.post("deployments/:name/feedback") { request, context in try await feedback(request, context) }
         routes.get("deployments/:name/quality") { request, context in try quality(request, context) }

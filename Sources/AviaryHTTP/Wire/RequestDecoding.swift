@@ -114,11 +114,16 @@ enum RequestDecoding {
 
 /// Writes MLflow API responses as JSON, with NaN and infinities as protobuf spells them.
 enum ResponseEncoding {
-    static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+    /// The encoder of every API answer: protobuf's JSON for non-finite numbers, slashes unescaped.
+    static func encoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .withoutEscapingSlashes
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
-        let data = try encoder.encode(value)
+        return encoder
+    }
+
+    static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+        let data = try encoder().encode(value)
         return Response(
             status: status,
             headers: [.contentType: "application/json"],

@@ -138,6 +138,10 @@ public protocol PredictionLogStore: Sendable {
     func deleteOlder(than cutoff: Int64) throws -> Int
     /// A deployment's records from `since` on, oldest first.
     func records(deployment: String, since: Int64) throws -> [PredictionRecord]
+    /// The same records a page at a time: at most `limit` after `cursor` (nil: from the
+    /// first), and the cursor of the next page (nil after the last). An export streams with it
+    /// instead of holding the whole log.
+    func records(deployment: String, since: Int64, after cursor: PredictionRecordCursor?, limit: Int) throws -> (records: [PredictionRecord], next: PredictionRecordCursor?)
     /// The newest `count` answered (not shadow) records of a deployment, oldest first.
     func latest(deployment: String, count: Int) throws -> [PredictionRecord]
     /// Stores ground truth for answered requests of `deployment`, all or nothing: an id the log
@@ -150,4 +154,33 @@ public protocol PredictionLogStore: Sendable {
     func appendMonitorPass(_ pass: MonitorPass, deployment: String) throws
     /// The deployment's monitor passes from `since` on, oldest first.
     func monitorPasses(deployment: String, since: Int64) throws -> [MonitorPass]
+}
+
+/// Where a page of `PredictionLogStore.records` ended: the last record's time and its place in
+/// the store (a block and a slot in it, or an index), opaque to callers.
+public struct PredictionRecordCursor: Sendable, Comparable {
+    public var timestamp: Int64
+    public var block: Int64
+    public var slot: Int
+
+    public init(timestamp: Int64, block: Int64, slot: Int) {
+        self.timestamp = timestamp
+        self.block = block
+        self.slot = slot
+    }
+
+    public static func < (a: PredictionRecordCursor, b: PredictionRecordCursor) -> Bool {
+        (a.timestamp, a.block, a.slot) < (b.timestamp, b.block, b.slot)
+    }
+}
+
+extension PredictionLogStore {
+    /// Pages over `records(deployment:since:)`, for stores that read everything at once anyway.
+    public func records(deployment: String, since: Int64, after cursor: PredictionRecordCursor?, limit: Int) throws -> (records: [PredictionRecord], next: PredictionRecordCursor?) {
+        let all = try records(deployment: deployment, since: since)
+        let start = cursor.map { $0.slot + 1 } ?? 0
+        let end = min(all.count, start + max(limit, 1))
+        guard start < end else { return ([], nil) }
+        return (Array(all[start..<end]), end < all.count ? PredictionRecordCursor(timestamp: all[end - 1].timestamp, block: 0, slot: end - 1) : nil)
+    }
 }
