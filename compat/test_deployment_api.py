@@ -161,7 +161,8 @@ def test_reference_and_suite_from_the_artifact_store(server, registered):
         mlflow.log_text(pd.DataFrame(rng.normal(size=(200, 4)), columns=COLUMNS).to_csv(index=False), "monitor/reference.csv")
         mlflow.log_text("rules:\n  - {rule: range, column: f0, min: -100, max: 100}\n", "monitor/suite.yaml")
     body = spec(name, prediction_log={"path": "artifact-monitored.db", "flush_seconds": 0.2},
-                monitor={"every_predictions": 20, "window": 20, "reference": f"runs:/{run.info.run_id}/monitor/reference.csv",
+                # every_seconds too: a pass triggered by the count can run before the log's flush.
+                monitor={"every_predictions": 20, "every_seconds": 0.5, "window": 20, "reference": f"runs:/{run.info.run_id}/monitor/reference.csv",
                          "quality_suite": f"runs:/{run.info.run_id}/monitor/suite.yaml"})
     body["name"] = "artifacts"
     r = requests.put(f"{server.url}/api/2.0/aviary/deployments/artifacts", data=json.dumps(body), timeout=120)
@@ -175,7 +176,7 @@ def test_reference_and_suite_from_the_artifact_store(server, registered):
         passes = requests.get(f"{server.url}/deployments/artifacts/monitors", timeout=10).json()["passes"]
         checked = [p for p in passes if "drift_share" in p]
         time.sleep(0.2)
-    assert checked and checked[-1]["quality_failures"] == [] and set(checked[-1]["drift_scores"]) == set(COLUMNS), checked
+    assert checked and checked[-1]["quality_failures"] == [] and set(checked[-1]["drift_scores"]) == set(COLUMNS), passes
     missing = dict(body, monitor=dict(body["monitor"], reference=f"runs:/{run.info.run_id}/monitor/absent.csv"))
     r = requests.put(f"{server.url}/api/2.0/aviary/deployments/artifacts", data=json.dumps(missing), timeout=120)
     assert r.status_code == 400 and "monitor.reference: cannot fetch" in r.json()["message"], r.text

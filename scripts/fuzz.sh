@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
-# Runs every libFuzzer target for SECONDS each (default 20), starting from a copy of its
+# Runs every libFuzzer target for SECONDS each (default 15), starting from a copy of its
 # committed seed corpus, and fails on the first crash, timeout or out-of-memory. A finding is
 # written to fuzz/findings/TARGET/ and printed with the command that replays it; turn it into a
 # named regression test and copy the input into fuzz/Regressions/TARGET/.
 #
-#   scripts/fuzz.sh [SECONDS] [TARGET...]      (make fuzz-ci: 20 s each; make fuzz: 600 s each)
+#   scripts/fuzz.sh [SECONDS] [TARGET...]      (make fuzz-ci: 15 s each; make fuzz: 600 s each)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-seconds="${1:-20}"
+seconds="${1:-15}"
 shift || true
 binary=.build-fuzz/debug/aviary-fuzz
 targets=("$@")

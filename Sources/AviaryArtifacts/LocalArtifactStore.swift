@@ -40,6 +40,12 @@ public struct LocalArtifactStore: Sendable {
     /// The file-system path of `path`, confined to the root.
     /// - Parameter creatingParents: create missing parent directories (for uploads).
     public func location(of path: ArtifactPath, creatingParents: Bool = false) throws -> String {
+        var created: [String] = []
+        return try location(of: path, creatingParents: creatingParents, created: &created)
+    }
+
+    /// `location(of:creatingParents:)`, listing the directories it created, outermost first.
+    private func location(of path: ArtifactPath, creatingParents: Bool, created: inout [String]) throws -> String {
         var current = root
         for (index, segment) in path.segments.enumerated() {
             current += "/" + segment
@@ -53,7 +59,9 @@ public struct LocalArtifactStore: Sendable {
                     throw AviaryError.invalid("Invalid artifact path '\(path)': '\(parent)' is a file, not a directory")
                 }
             } else if creatingParents, index < path.segments.count - 1 {
-                if mkdir(current, 0o755) != 0, errno != EEXIST {
+                if mkdir(current, 0o755) == 0 {
+                    created.append(current)
+                } else if errno != EEXIST {
                     throw AviaryError(.internalError, "Cannot create artifact directory '\(path)'")
                 }
             }
@@ -90,16 +98,20 @@ public struct LocalArtifactStore: Sendable {
     }
 
     /// A temporary file beside `path` for an upload; `commitUpload` moves it into place so that
-    /// readers never see a half-written artifact.
-    public func uploadLocation(for path: ArtifactPath) throws -> (temporary: String, final: String) {
+    /// readers never see a half-written artifact. `synced` lists the directories whose entries
+    /// the upload adds, deepest first: each must be fsynced for the file to outlive a power loss.
+    public func uploadLocation(for path: ArtifactPath) throws -> (temporary: String, final: String, synced: [String]) {
         guard !path.segments.isEmpty else { throw AviaryError.invalid("Invalid artifact path '': a file name is required") }
-        let final = try location(of: path, creatingParents: true)
+        var created: [String] = []
+        let final = try location(of: path, creatingParents: true, created: &created)
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: final, isDirectory: &isDirectory), isDirectory.boolValue {
             throw AviaryError.invalid("Invalid artifact path '\(path)': it is a directory")
         }
         let directory = String(final[..<(final.lastIndex(of: "/") ?? final.startIndex)])
-        return ("\(directory)/.upload-\(Identifiers.newRunID())", final)
+        // The file's directory, then the parent of every directory this upload created.
+        let parents = created.map { String($0[..<($0.lastIndex(of: "/") ?? $0.startIndex)]) }
+        return ("\(directory)/.upload-\(Identifiers.newRunID())", final, [directory] + parents.reversed())
     }
 
     /// Moves a finished upload into place atomically.

@@ -80,7 +80,7 @@ struct BoundedYAMLTests {
 
     @Test("oversized text and syntax errors name the field")
     func sizeAndSyntax() {
-        let big = #expect(throws: AviaryError.self) { try BoundedYAML.load(String(repeating: "a", count: (1 << 20) + 1), field: "the spec", limits: .handWritten) }
+        let big = #expect(throws: AviaryError.self) { try BoundedYAML.load(String(repeating: "a", count: (16 << 20) + 1), field: "the spec", limits: .handWritten) }
         #expect(big?.message.contains("bytes") == true)
         let broken = #expect(throws: AviaryError.self) { try BoundedYAML.load("a: [unclosed", field: "the spec", limits: .handWritten) }
         #expect(broken?.message.contains("the spec is not valid YAML") == true, "\(broken?.message ?? "")")

@@ -25,10 +25,11 @@ struct HostileModelFileTests {
     }
 
     @Test("XGBoost category segments with a negative size or a huge start are refused before the range is formed", arguments: [
-        ("[0]", "[-1]"), ("[9223372036854775807]", "[1]"),
+        ("[0]", "[-1]"), ("[6917529027641081856]", "[4611686018427387904]"),  // the second sums past Int.max
     ])
     func xgboostCategorySegments(segments: String, sizes: String) {
-        #expect(throws: AviaryError.self) { try XGBoostModel(data: Data(Self.xgboost(segments: segments, categories: sizes).utf8)) }
+        let error = #expect(throws: AviaryError.self) { try XGBoostModel(data: Data(Self.xgboost(segments: segments, categories: sizes).utf8)) }
+        #expect(error?.message.contains("category segments") == true, "\(error?.message ?? "")")
     }
 
     static func lightgbm(header: String = "max_feature_idx=1", threshold: String = "0.5", decisionType: Int = 0, categories: String = "") -> String {
@@ -38,11 +39,12 @@ struct HostileModelFileTests {
     }
 
     @Test("LightGBM header counts outside their range are refused", arguments: [
-        "max_feature_idx=9223372036854775807", "max_feature_idx=1000000000000", "max_feature_idx=-5",
-        "max_feature_idx=1\nnum_tree_per_iteration=4611686018427387904",
+        ("max_feature_idx=9223372036854775807", "max_feature_idx"), ("max_feature_idx=1000000000000", "max_feature_idx"), ("max_feature_idx=-5", "max_feature_idx"),
+        ("max_feature_idx=1\nnum_tree_per_iteration=4611686018427387904", "num_tree_per_iteration"),
     ])
-    func lightgbmCounts(header: String) {
-        #expect(throws: AviaryError.self) { try LightGBMModel(text: Self.lightgbm(header: header)) }
+    func lightgbmCounts(header: String, field: String) {
+        let error = #expect(throws: AviaryError.self) { try LightGBMModel(text: Self.lightgbm(header: header)) }
+        #expect(error?.message.contains(field) == true, "\(error?.message ?? "")")
     }
 
     @Test("LightGBM categorical thresholds that are not an index, or boundaries below zero, are refused at load", arguments: [
@@ -51,7 +53,8 @@ struct HostileModelFileTests {
         ("0", "cat_boundaries=-9223372036854775808 1\ncat_threshold=10"),
     ])
     func lightgbmCategoricalIndex(threshold: String, categories: String) {
-        #expect(throws: AviaryError.self) { try LightGBMModel(text: Self.lightgbm(threshold: threshold, decisionType: 1, categories: categories)) }
+        let error = #expect(throws: AviaryError.self) { try LightGBMModel(text: Self.lightgbm(threshold: threshold, decisionType: 1, categories: categories)) }
+        #expect(error?.message.contains("categorical thresholds") == true, "\(error?.message ?? "")")
     }
 
     @Test("UBJSON typed containers of zero-byte elements are refused (a dozen bytes asked for any number of values)", arguments: ["Z", "N", "T", "F"])

@@ -32,12 +32,21 @@ struct HistogramTests {
     @Test("values spanning more than a Double holds (±1e308) get Sturges' bin count, finite edges, every value counted")
     func overflowingRange() {
         // Issue 19: two logged requests with ±1e308 made the monitor pass trap on Int(NaN).
-        for values in [[-1e308, 1e308], [-Double.greatestFiniteMagnitude, 0, 1, Double.greatestFiniteMagnitude], [0, 5e-324]] {
+        for values in [[-1e308, 1e308], [-Double.greatestFiniteMagnitude, 0, 1, Double.greatestFiniteMagnitude], [0, .leastNonzeroMagnitude]] {
             let edges = Histogram.sturgesEdges(values)
             #expect(edges.allSatisfy(\.isFinite) && zip(edges, edges.dropFirst()).allSatisfy { $0 < $1 }, "\(edges)")
             #expect(Histogram.counts(values, edges: edges).reduce(0, +) == Double(values.count))
         }
         #expect(Histogram.sturgesEdges([-1e308, 1e308]).count == 3)
+    }
+
+    @Test("every distance over a column reaching ±1e308 is a finite score (Hellinger's bin width overflowed to NaN)", arguments: [DriftMethod.hellinger, .psi, .kl_div, .jensenshannon])
+    func distancesOverTheWholeRange(method: DriftMethod) throws {
+        let values = (0..<60).map { k in k % 2 == 0 ? "\(Double(k) * 3e306)" : "-\(Double(k) * 3e306)" }
+        let table = try CSVTableReader().read(data: Data(("x\n" + values.joined(separator: "\n") + "\n").utf8), name: "wide.csv")
+        let shifted = try CSVTableReader().read(data: Data(("x\n" + values.dropFirst(10).joined(separator: "\n") + "\n").utf8), name: "shifted.csv")
+        let report = try DriftDetector.compare(reference: table, current: shifted, options: DriftOptions(methods: ["x": method]))
+        #expect(report.columns.first?.score.isFinite == true, "\(report.columns.first?.score ?? .nan)")
     }
 }
 

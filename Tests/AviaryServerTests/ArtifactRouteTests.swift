@@ -42,6 +42,9 @@ struct ArtifactRouteTests {
             #expect(String(buffer: over.body).contains("--max-artifact-size"))
             let (_, listing) = try await client.get("\(base)?path=1/run/artifacts")
             #expect((listing["files"] as? [[String: Any]])?.compactMap { $0["path"] as? String } == ["fits.bin"])
+            // Chunked, without a Content-Length: the running count stops it (review finding).
+            let streamed = try await client.execute(uri: "\(base)/1/run/artifacts/streamed.bin", method: .put, chunks: (0..<3).map { _ in ByteBuffer(bytes: [UInt8](repeating: 1, count: 400)) })
+            #expect(streamed.status == .contentTooLarge)
             let onDisk = try FileManager.default.contentsOfDirectory(atPath: fixture.artifactRoot.appendingPathComponent("1/run/artifacts").path)
             #expect(onDisk == ["fits.bin"], "no .upload- file is left behind")
         }

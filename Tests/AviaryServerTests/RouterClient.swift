@@ -27,10 +27,16 @@ struct RouterClient: Sendable {
     func execute(uri: String, method: HTTPRequest.Method, headers: HTTPFields = [:], body: ByteBuffer? = nil, authority: String = "localhost") async throws -> Response {
         var headers = headers
         if let body { headers[.contentLength] = String(body.readableBytes) }
-        let request = Request(
-            head: HTTPRequest(method: method, scheme: "http", authority: authority, path: uri, headerFields: headers),
-            body: RequestBody(buffer: body ?? ByteBuffer())
-        )
+        return try await execute(HTTPRequest(method: method, scheme: "http", authority: authority, path: uri, headerFields: headers), RequestBody(buffer: body ?? ByteBuffer()))
+    }
+
+    /// Sends `chunks` as a streamed body without a Content-Length, as a chunked upload arrives.
+    func execute(uri: String, method: HTTPRequest.Method, chunks: [ByteBuffer]) async throws -> Response {
+        try await execute(HTTPRequest(method: method, scheme: "http", authority: "localhost", path: uri), RequestBody(asyncSequence: Chunks(buffers: chunks)))
+    }
+
+    private func execute(_ head: HTTPRequest, _ body: RequestBody) async throws -> Response {
+        let request = Request(head: head, body: body)
         let context = BasicRequestContext(source: ApplicationRequestContextSource(channel: EmbeddedChannel(), logger: logger))
         let response: Hummingbird.Response
         do {
@@ -50,6 +56,16 @@ struct RouterClient: Sendable {
         _ check: (Response) throws -> Value
     ) async throws -> Value {
         try check(try await execute(uri: uri, method: method, headers: headers, body: body))
+    }
+
+    /// An array as an async sequence, for streamed request bodies.
+    struct Chunks: AsyncSequence, Sendable {
+        let buffers: [ByteBuffer]
+        struct AsyncIterator: AsyncIteratorProtocol {
+            var rest: ArraySlice<ByteBuffer>
+            mutating func next() async -> ByteBuffer? { rest.popFirst() }
+        }
+        func makeAsyncIterator() -> AsyncIterator { AsyncIterator(rest: buffers[...]) }
     }
 
     /// Gathers the body a response writes; responses write sequentially, so no lock is needed.

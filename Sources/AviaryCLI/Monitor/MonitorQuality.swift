@@ -1,6 +1,6 @@
 import ArgumentParser
 import AviaryCore
-import AviaryModels
+import AviaryHTTP
 import AviaryMonitoring
 import Foundation
 
@@ -57,7 +57,7 @@ struct MonitorCheck: ParsableCommand {
             guard let text = try? String(contentsOfFile: suite, encoding: .utf8) else {
                 throw AviaryError.invalid("cannot read the suite \(suite)")
             }
-            let rules = try QualitySuite(document: try BoundedYAML.load(text, field: "the suite \(suite)", limits: .handWritten))
+            let rules = try QualitySuite(yaml: text, field: "the suite \(suite)")
             let table = try CSVTableReader().read(URL(fileURLWithPath: data))
             let report = try QualityChecker.check(rules, on: table)
             if let json {

@@ -50,9 +50,10 @@ struct DeploymentLoader {
         var reference: DataTable?
         if let source = settings.reference {
             do {
-                let file = source == "training" ? try await trainingDataset() : try await local(source)
-                defer { if file.downloaded { try? FileManager.default.removeItem(at: file.url) } }
-                reference = try CSVTableReader().read(file.url)
+                switch source == "training" ? try await trainingDataset() : try await file(source) {
+                case .local(let url): reference = try CSVTableReader().read(url)
+                case .fetched(let data, let name): reference = try CSVTableReader().read(data: data, name: name)
+                }
             } catch let error as AviaryError {
                 throw AviaryError.invalid("monitor.reference: \(error.message)")
             }
@@ -60,9 +61,11 @@ struct DeploymentLoader {
         var suite: QualitySuite?
         if let path = settings.qualitySuite {
             do {
-                let file = try await local(path)
-                defer { if file.downloaded { try? FileManager.default.removeItem(at: file.url) } }
-                suite = try QualitySuite(document: try BoundedYAML.load(try String(contentsOf: file.url, encoding: .utf8), field: "the suite", limits: .handWritten))
+                let text = switch try await file(path) {
+                case .local(let url): try String(contentsOf: url, encoding: .utf8)
+                case .fetched(let data, _): String(decoding: data, as: UTF8.self)
+                }
+                suite = try QualitySuite(yaml: text, field: "the suite")
             } catch let error as AviaryError {
                 throw AviaryError.invalid("monitor.quality_suite: \(error.message)")
             } catch {
@@ -75,33 +78,35 @@ struct DeploymentLoader {
         )
     }
 
-    /// A file the spec names: an artifact URI is downloaded to a temporary file (`downloaded`:
-    /// the caller deletes it); a path is taken from the spec's directory.
-    private func local(_ source: String) async throws -> (url: URL, downloaded: Bool) {
-        guard ArtifactReference.isServerHeld(source, models: false) else { return (resolve(source), false) }
-        let data: Data
+    /// A file a spec names: on this machine, or fetched from the artifact store.
+    private enum SpecFile {
+        case local(URL)
+        case fetched(Data, name: String)
+    }
+
+    /// `source` as a file: an artifact URI is fetched through the proxy; a path is taken from
+    /// the spec's directory.
+    private func file(_ source: String) async throws -> SpecFile {
+        guard ArtifactReference.isServerHeld(source, models: false) else { return .local(resolve(source)) }
         do {
-            data = try await ArtifactReference(uri: source).fetch(using: tracking)
+            return .fetched(try await ArtifactReference(uri: source).fetch(using: tracking), name: URL(fileURLWithPath: source).lastPathComponent)
         } catch let failure as CommandFailure {
             throw AviaryError.invalid("cannot fetch \(source): \(failure.description)")
         }
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("aviary-\(UUID().uuidString)-\(URL(fileURLWithPath: source).lastPathComponent)")
-        try data.write(to: file)
-        return (file, true)
     }
 
     /// The CSV logged (`mlflow.log_input(…, context="training")`) with the run behind the first
     /// serving variant's model version: the data that version was trained on.
-    private func trainingDataset() async throws -> (url: URL, downloaded: Bool) {
+    private func trainingDataset() async throws -> SpecFile {
         let variant = spec.serving[0]
         let locator = modelLocator(for: variant)
         guard let name = locator.registeredName, let version = try await locator.registeredVersion() else {
-            throw AviaryError.invalid("monitor.reference: 'training' needs the first serving variant (\(variant.name)) to be a registered models:/ URI")
+            throw AviaryError.invalid("'training' needs the first serving variant (\(variant.name)) to be a registered models:/ URI")
         }
         let client = try tracking.client
         let modelVersion = try await client.get("api/2.0/mlflow/model-versions/get", ["name": name, "version": version])["model_version"] as? [String: Any]
         guard let runID = modelVersion?["run_id"] as? String, !runID.isEmpty else {
-            throw AviaryError.invalid("monitor.reference: \(name) version \(version) records no run, so no training data; give a CSV path")
+            throw AviaryError.invalid("\(name) version \(version) records no run, so no training data; give a CSV path")
         }
         let run = try await client.get("api/2.0/mlflow/runs/get", ["run_id": runID])["run"] as? [String: Any]
         let inputs = ((run?["inputs"] as? [String: Any])?["dataset_inputs"] as? [[String: Any]]) ?? []
@@ -111,23 +116,23 @@ struct DeploymentLoader {
         guard let input = inputs.first(where: { context($0) == "training" }) ?? inputs.first,
               let dataset = input["dataset"] as? [String: Any], let sourceText = dataset["source"] as? String
         else {
-            throw AviaryError.invalid("monitor.reference: run \(runID) (\(name) version \(version)) logged no dataset; log it with mlflow.log_input(…, context=\"training\") or give a CSV path")
+            throw AviaryError.invalid("run \(runID) (\(name) version \(version)) logged no dataset; log it with mlflow.log_input(…, context=\"training\") or give a CSV path")
         }
         let source = (try? JSONSerialization.jsonObject(with: Data(sourceText.utf8))) as? [String: Any]
         guard let uri = source?["uri"] as? String ?? source?["path"] as? String else {
-            throw AviaryError.invalid("monitor.reference: the training dataset of run \(runID) has no file source (\(sourceText.prefix(100))); give a CSV path")
+            throw AviaryError.invalid("the training dataset of run \(runID) has no file source (\(sourceText.prefix(100))); give a CSV path")
         }
-        if ArtifactReference.isServerHeld(uri, models: false) { return try await local(uri) }
+        if ArtifactReference.isServerHeld(uri, models: false) { return try await file(uri) }
         // A dataset's source is whatever the client logged: through the API it must not make
         // the server read a file on its own disk.
         guard !fromAPI else {
-            throw AviaryError.invalid("monitor.reference: the training dataset of run \(runID) is the host path '\(uri)'; a spec sent through the API reads only artifacts: log the CSV with mlflow.log_artifact and give monitor.reference: runs:/RUN_ID/PATH")
+            throw AviaryError.invalid("the training dataset of run \(runID) is the host path '\(uri)'; a spec sent through the API reads only artifacts: log the CSV with mlflow.log_artifact and give monitor.reference: runs:/RUN_ID/PATH")
         }
         let path = uri.hasPrefix("file://") ? String(uri.dropFirst("file://".count)) : uri
         guard path.hasPrefix("/"), FileManager.default.fileExists(atPath: path) else {
-            throw AviaryError.invalid("monitor.reference: the training dataset of run \(runID) is at '\(uri)', not a file on this machine; give a CSV path")
+            throw AviaryError.invalid("the training dataset of run \(runID) is at '\(uri)', not a file on this machine; give a CSV path")
         }
-        return (URL(fileURLWithPath: path), false)
+        return .local(URL(fileURLWithPath: path))
     }
 
     /// The alert settings with the command's program found: a path with a `/` is taken from the

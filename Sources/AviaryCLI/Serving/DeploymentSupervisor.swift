@@ -99,7 +99,7 @@ actor DeploymentSupervisor: DeploymentManaging {
             throw AviaryError.invalid("alerts.secret_env: through the API it must name a variable starting with \(webhookSecretPrefix), e.g. \(webhookSecretPrefix)SECRET; got \(secret)")
         }
         for (k, variant) in spec.variants.enumerated() where !ArtifactReference.isServerHeld(variant.model, models: true) {
-            throw AviaryError.invalid("variants[\(k)].model: '\(variant.model)' is not a model this server holds; through the API give models:/NAME/VERSION, models:/NAME@ALIAS, models:/MODEL_ID or runs:/RUN_ID/PATH")
+            throw AviaryError.invalid("variants[\(k)].model: '\(variant.model)' is not a model this server holds; through the API give models:/NAME/VERSION, models:/NAME@ALIAS or runs:/RUN_ID/PATH")
         }
         let paths = [("prediction_log.path", spec.predictionLog?.path), ("monitor.reference", spec.monitor?.reference.flatMap { $0 == "training" ? nil : $0 }),
                      ("monitor.quality_suite", spec.monitor?.qualitySuite)]

@@ -9,7 +9,8 @@ import _NIOFileSystem
 ///
 /// Uploads and downloads stream in chunks, so file size is bounded by disk, not memory. An
 /// upload larger than `maximumUploadSize` is a 413 and leaves nothing behind; an acknowledged
-/// one is on disk: the file and then its directory are fsynced around the rename into place.
+/// one is on disk: the file is fsynced before the rename into place, and after it its directory
+/// and the parent of every directory the upload created.
 public struct ArtifactController<Context: RequestContext>: Sendable {
     let store: LocalArtifactStore
     let maximumUploadSize: Int64
@@ -44,7 +45,7 @@ public struct ArtifactController<Context: RequestContext>: Sendable {
             let path = try Self.artifactPath(of: request)
             let tooLarge = HTTPError(.contentTooLarge, message: "Artifact '\(path)' is larger than the \(maximumUploadSize)-byte upload limit (--max-artifact-size)")
             if let declared = request.headers[.contentLength].flatMap(Int64.init), declared > maximumUploadSize { throw tooLarge }
-            let (temporary, final) = try store.uploadLocation(for: path)
+            let (temporary, final, synced) = try store.uploadLocation(for: path)
             do {
                 try await FileSystem.shared.withFileHandle(forWritingAt: FilePath(temporary), options: .newFile(replaceExisting: true)) { file in
                     var written: Int64 = 0
@@ -58,9 +59,10 @@ public struct ArtifactController<Context: RequestContext>: Sendable {
                     try await file.synchronize()
                 }
                 try store.commitUpload(temporary: temporary, final: final)
-                // The rename is durable once the directory that now names the file is synced.
-                try await FileSystem.shared.withDirectoryHandle(atPath: FilePath(final).removingLastComponent()) { directory in
-                    try await directory.fileHandle.synchronize()
+                // The rename is durable once the directory that now names the file is synced, and
+                // so is every directory the upload created, once its parent is.
+                for path in synced {
+                    try await FileSystem.shared.withDirectoryHandle(atPath: FilePath(path)) { try await $0.fileHandle.synchronize() }
                 }
             } catch {
                 try? FileManager.default.removeItem(atPath: temporary)

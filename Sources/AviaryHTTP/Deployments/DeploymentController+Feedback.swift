@@ -37,6 +37,10 @@ extension DeploymentController {
         guard entries.count <= Self.maximumFeedbackItems else {
             throw AviaryError.invalid("feedback: at most \(Self.maximumFeedbackItems) items per call, got \(entries.count); send them in parts")
         }
+        // A classifier's truth must be one of its classes (the widest variant's): a stored truth
+        // beyond them would make live quality and the gate refuse every later pass.
+        let classes = deployment.spec.task == .classification
+            ? deployment.spec.variants.map { deployment.model(for: $0.name).package.predictor.outputWidth }.max() ?? 1 : nil
         var items: [Feedback] = []
         var seen = Set<String>()
         for (k, entry) in entries.enumerated() {
@@ -56,6 +60,13 @@ extension DeploymentController {
                 }
             default:
                 throw AviaryError.invalid("feedback[\(k)].truth: required, a finite number or a list of them (one per row the request scored)")
+            }
+            if let classes {
+                do {
+                    try LiveQuality.checkClasses(truth, width: classes)
+                } catch let error as AviaryError {
+                    throw AviaryError.invalid("feedback[\(k)].\(error.message)")
+                }
             }
             items.append(Feedback(requestID: id, truth: truth))
         }

@@ -102,7 +102,8 @@ enum DeploymentScoring {
         let requestID = deployment.nextRequestID()
         let contentType = wire == .mlflow ? ServedModel.firstValue(request.headers, .contentType) : nil
         let (predictions, callerID) = try score(deployment, lane, body, wire: wire, contentType: contentType, requestID: requestID)
-        for index in deployment.shadows where deployment.reserveShadow() {
+        for index in deployment.shadows {
+            guard deployment.reserveShadow() else { continue }
             let shadow = deployment.lane(index)
             Task.detached(priority: .utility) {
                 defer { deployment.releaseShadow() }

@@ -150,6 +150,9 @@ extension DeploymentSpec {
         static let days = 36_500.0
         /// Requests in a window, per pass or as a gate's minimum.
         static let count = 10_000_000
+        /// Seconds between prediction-log flushes: shorter rounds to a zero-length sleep (a busy
+        /// loop); longer keeps every request of the interval in memory.
+        static let flushSeconds = 0.01...3600
     }
 
     /// A finite number within the bounds; nil when absent. The error names the field and the rule.

@@ -137,8 +137,9 @@ public struct DeploymentSpec: Sendable, Equatable {
         guard let mapping = value as? [String: Any] else { throw AviaryError.invalid("prediction_log: must be a mapping with path") }
         try refuseUnknownKeys(mapping, allowed: ["path", "flush_seconds", "retention_days"], at: "prediction_log.")
         guard let path = mapping["path"] as? String, !path.isEmpty else { throw AviaryError.invalid("prediction_log.path: required, the SQLite file to log to") }
-        // At least 10 ms between flushes: shorter rounds to a zero-length sleep, a busy loop.
-        let flush = try number(mapping["flush_seconds"], "prediction_log.flush_seconds", atLeast: 0.01, atMost: 3600) ?? 1
+        let flush = try number(
+            mapping["flush_seconds"], "prediction_log.flush_seconds", atLeast: Limits.flushSeconds.lowerBound, atMost: Limits.flushSeconds.upperBound
+        ) ?? 1
         let retention = try number(mapping["retention_days"], "prediction_log.retention_days", positive: true, atMost: Limits.days)
         return PredictionLog(path: path, flushSeconds: flush, retentionDays: retention)
     }

@@ -221,10 +221,10 @@ extension OpenAPIDocument {
                     ],
                     required: ["name", "model", "weight", "shadow", "version"]
                 )),
-                "prediction_log": .boolean, "monitored": .boolean,
+                "prediction_log": .boolean, "monitored": .boolean, "shadows_skipped": .integer,
                 "gate": .object(["metric": .string, "alpha": .number, "min_samples": .integer], required: ["metric", "alpha", "min_samples"]),
             ],
-            required: ["name", "task", "sticky_header", "variants", "prediction_log", "monitored"]
+            required: ["name", "task", "sticky_header", "variants", "prediction_log", "monitored", "shadows_skipped"]
         ),
         "DeploymentSpec": deploymentSpec,
         "DeploymentVariantQuality": .object(
@@ -260,16 +260,17 @@ extension OpenAPIDocument {
     /// The spec `PUT /api/2.0/aviary/deployments/{name}` takes, as JSON; unknown keys are refused.
     private static var deploymentSpec: OpenAPISchema {
         let name = OpenAPISchema.string.with("pattern", "^[A-Za-z0-9_-]{1,64}$")
-        let seconds = OpenAPISchema.number.with("minimum", 0).with("maximum", 2_592_000)
-        let positiveSeconds = OpenAPISchema.number.with("exclusiveMinimum", 0).with("maximum", 2_592_000)
-        let count = OpenAPISchema.integer.with("minimum", 1).with("maximum", 10_000_000)
+        typealias Limits = DeploymentSpec.Limits
+        let seconds = OpenAPISchema.number.with("minimum", 0).with("maximum", .number(Limits.seconds))
+        let positiveSeconds = OpenAPISchema.number.with("exclusiveMinimum", 0).with("maximum", .number(Limits.seconds))
+        let count = OpenAPISchema.integer.with("minimum", 1).with("maximum", .integer(Limits.count))
         let share = OpenAPISchema.number.with("exclusiveMinimum", 0).with("maximum", 1)
         return OpenAPISchema.object(
             [
                 "name": name.described("Must equal the {name} in the path."),
                 "variants": .array(.object(
                     [
-                        "name": name, "model": OpenAPISchema.string.with("minLength", 1).described("A path, runs:/…, models:/NAME/VERSION or models:/NAME@ALIAS."),
+                        "name": name, "model": OpenAPISchema.string.with("pattern", "^(models|runs):/").described("Through this API, a model the server holds: models:/NAME/VERSION, models:/NAME@ALIAS or runs:/RUN_ID/PATH (spec files may also name a path)."),
                         "weight": OpenAPISchema.integer.with("minimum", 0).with("maximum", 100).described("Percent of the traffic; required for serving variants, which must sum to 100; not allowed on shadows."),
                         "shadow": .boolean,
                     ],
@@ -284,15 +285,15 @@ extension OpenAPIDocument {
                 "prediction_log": .object(
                     [
                         "path": OpenAPISchema.string.with("minLength", 1).described("A plain relative path through this API."),
-                        "flush_seconds": OpenAPISchema.number.with("minimum", 0.01).with("maximum", 3600),
-                        "retention_days": OpenAPISchema.number.with("exclusiveMinimum", 0).with("maximum", 36_500),
+                        "flush_seconds": OpenAPISchema.number.with("minimum", .number(Limits.flushSeconds.lowerBound)).with("maximum", .number(Limits.flushSeconds.upperBound)),
+                        "retention_days": OpenAPISchema.number.with("exclusiveMinimum", 0).with("maximum", .number(Limits.days)),
                     ],
                     required: ["path"], closed: true
                 ),
                 "monitor": .object(
                     [
                         "every_seconds": positiveSeconds, "every_predictions": count, "window": count,
-                        "reference": OpenAPISchema.string.with("minLength", 1).described("training, or a relative CSV path."),
+                        "reference": OpenAPISchema.string.with("minLength", 1).described("training, an artifact (runs:/RUN_ID/PATH, mlflow-artifacts:/PATH) or a plain relative CSV path in the deployments directory."),
                         "drift_share": share, "quality_suite": OpenAPISchema.string.with("minLength", 1), "live_window": count,
                         "thresholds": .map(.object(["min": .number, "max": .number], closed: true)),
                     ],
@@ -301,7 +302,7 @@ extension OpenAPIDocument {
                 "alerts": .object(
                     [
                         "webhook": OpenAPISchema.string.with("pattern", "^https?://[^/?#]+").described("An http(s) URL with a host that alerts are POSTed to."),
-                        "secret_env": OpenAPISchema.string.with("minLength", 1),
+                        "secret_env": OpenAPISchema.string.with("pattern", "^AVIARY_WEBHOOK_").described("Through this API, a variable starting with AVIARY_WEBHOOK_ that holds the HMAC key."),
                         "command": OpenAPISchema.array(.string, minItems: 1).described("Refused through the API; spec files only."),
                         "cooldown_seconds": seconds,
                     ],

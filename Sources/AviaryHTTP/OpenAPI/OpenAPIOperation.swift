@@ -6,12 +6,15 @@ public struct OpenAPIOperation: Sendable {
         case get, put, post, delete, patch
     }
 
+    /// The HTTP method.
     public var method: Method
     /// The path template, captures as `{name}`.
     public var path: String
     /// Unique in a document.
     public var id: String
+    /// One line: what the operation does.
     public var summary: String
+    /// More detail, when a line is not enough.
     public var description: String?
     /// The group the operation is listed under.
     public var tag: String
@@ -49,12 +52,6 @@ public struct OpenAPIOperation: Sendable {
         return .object(members)
     }
 
-    /// The names of the path's `{captures}`, in order.
-    var pathParameterNames: [String] {
-        path.split(separator: "/").compactMap { segment in
-            segment.hasPrefix("{") && segment.hasSuffix("}") ? String(segment.dropFirst().dropLast()) : nil
-        }
-    }
 }
 
 /// A path, query or header parameter.

@@ -4,11 +4,11 @@ import AviaryModels
 /// An Open Inference Protocol `infer` body turned into a batch: either one input tensor of
 /// shape `[rows, features]`, or one input per feature (shape `[rows]` or `[rows, 1]`), with
 /// `data` flat (row-major) or nested.
-public struct InferenceRequest {
+package struct InferenceRequest {
     /// The request's `id`, echoed in the answer.
-    public let id: String?
+    package let id: String?
     /// The inputs as one batch, in the model's feature order.
-    public let batch: FeatureBatch
+    package let batch: FeatureBatch
 
     /// Datatypes a tree model can read.
     static let numericDatatypes: Set<String> = ["BOOL", "UINT8", "UINT16", "UINT32", "UINT64", "INT8", "INT16", "INT32", "INT64", "FP16", "FP32", "FP64"]
@@ -20,7 +20,7 @@ public struct InferenceRequest {
     }
 
     /// Reads `body` against `schema`; every refusal names the input and the rule.
-    public init(_ body: JSONValue, schema: InputSchema) throws {
+    package init(_ body: JSONValue, schema: InputSchema) throws {
         guard case .object = body else { throw AviaryError(.badRequest, "the body must be a JSON object with 'inputs'") }
         if case .string(let id)? = body["id"] { self.id = id } else { id = nil }
         guard case .array(let inputs)? = body["inputs"], !inputs.isEmpty else {

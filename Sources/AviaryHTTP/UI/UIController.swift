@@ -135,7 +135,8 @@ public struct UIController<Context: RequestContext>: Sendable {
     static func time(_ millis: Int64) -> String {
         var seconds = time_t(millis / 1000)
         var parts = tm()
-        // A client may store any Int64; years past Int32 have no calendar date here.
+        // Defensive: any Int64 of milliseconds is within gmtime's years today, but a failure
+        // would leave `parts` zero and print a date that was never stored.
         guard gmtime_r(&seconds, &parts) != nil else { return "out of range (\(millis) ms)" }
         return String(format: "%04d-%02d-%02d %02d:%02d:%02d", parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday, parts.tm_hour, parts.tm_min, parts.tm_sec)
     }

@@ -16,20 +16,20 @@ import Darwin
 /// exact, malformed input); the caller then falls back to `JSONDecoder`, which either accepts
 /// the unusual-but-valid body or produces the error message naming the field. So the fast path
 /// never changes what is accepted, only how quickly.
-public struct LogBatchParser {
+package struct LogBatchParser {
     /// The decoded request.
-    public struct Batch: Sendable {
-        public var runID: String?
-        public var metrics: [Metric] = []
-        public var params: [Tag] = []
-        public var tags: [Tag] = []
+    package struct Batch: Sendable {
+        package var runID: String?
+        package var metrics: [Metric] = []
+        package var params: [Tag] = []
+        package var tags: [Tag] = []
         /// Index of each metric without a timestamp (the caller reports it).
         var metricsMissingTimestamp: [Int] = []
     }
 
     /// A log-batch body: the fast parser, or `JSONDecoder` for whatever it declines, whose
     /// errors name the field.
-    public static func decode(_ bytes: [UInt8]) throws -> Batch {
+    package static func decode(_ bytes: [UInt8]) throws -> Batch {
         guard let batch = parse(bytes) else { return try decodeGenerically(bytes) }
         if let missing = batch.metricsMissingTimestamp.first { throw WireMetric.missingTimestamp(field: "metrics[\(missing)]") }
         return batch
@@ -37,7 +37,7 @@ public struct LogBatchParser {
 
     /// The body through `JSONDecoder` alone: the fallback, and the reference the fuzz harness
     /// holds the fast parser to (whatever both accept, they must read alike).
-    public static func decodeGenerically(_ bytes: [UInt8]) throws -> Batch {
+    package static func decodeGenerically(_ bytes: [UInt8]) throws -> Batch {
         let body = try RequestDecoding.decode(LogBatchRequest.self, from: Data(bytes))
         return Batch(
             runID: body.run_id,
@@ -59,7 +59,7 @@ public struct LogBatchParser {
     }
 
     /// Parses a body, or returns `nil` to ask for the generic decoder.
-    public static func parse(_ bytes: [UInt8]) -> Batch? {
+    package static func parse(_ bytes: [UInt8]) -> Batch? {
         var parser = LogBatchParser(bytes)
         guard let batch = parser.batch() else { return nil }
         parser.skipWhitespace()

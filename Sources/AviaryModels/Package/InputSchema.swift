@@ -15,6 +15,7 @@ public struct InputSchema: Sendable, Equatable {
         /// A required column must be present in every request; an optional one is missing (NaN) when absent.
         public var required: Bool
 
+        /// A column named `name` taking values of `type`.
         public init(name: String, type: ColumnType, required: Bool) {
             self.name = name
             self.type = type

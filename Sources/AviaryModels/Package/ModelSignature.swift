@@ -3,10 +3,10 @@ import Foundation
 
 /// The `signature.inputs` of an MLmodel file: a column list (`[{"name": "f0", "type": "double"}]`)
 /// or one tensor (`[{"type": "tensor", "tensor-spec": {"dtype": "float64", "shape": [-1, 20]}}]`).
-public enum ModelSignature {
+package enum ModelSignature {
     /// The schema the signature describes for a model with `featureCount` features, or nil
     /// when it says nothing a tree model can use (no inputs).
-    public static func inputSchema(fromJSON text: String, featureCount: Int) throws -> InputSchema? {
+    package static func inputSchema(fromJSON text: String, featureCount: Int) throws -> InputSchema? {
         guard let data = text.data(using: .utf8),
               let entries = try? JSONSerialization.jsonObject(with: data) as? [[String: Any]]
         else { throw AviaryError.invalid("MLmodel signature.inputs is not a JSON list of columns") }

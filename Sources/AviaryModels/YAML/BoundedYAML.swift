@@ -30,11 +30,13 @@ public enum BoundedYAML {
         /// as its whole anchored subtree.
         public var allowsAliases: Bool
 
-        /// Hand-written documents: deployment specs and quality suites.
-        public static let handWritten = Limits(maxBytes: 1 << 20, maxDepth: 64, maxNodes: 100_000, allowsAliases: false)
+        /// Hand-written documents: deployment specs and quality suites (a suite that
+        /// `aviary monitor suggest` writes for a table of thousands of columns included).
+        public static let handWritten = Limits(maxBytes: 16 << 20, maxDepth: 64, maxNodes: 1_000_000, allowsAliases: false)
         /// MLmodel files: PyYAML's `safe_dump`, which MLflow uses, writes `&id001`/`*id001` when
-        /// one list or mapping appears twice, so aliases are allowed, their expansion bounded.
-        public static let mlmodel = Limits(maxBytes: 1 << 20, maxDepth: 64, maxNodes: 20_000, allowsAliases: true)
+        /// one list or mapping appears twice, so aliases are allowed, their expansion bounded. The
+        /// signature is one JSON string of some 50 bytes a column: 64 MiB holds a million columns.
+        public static let mlmodel = Limits(maxBytes: 64 << 20, maxDepth: 64, maxNodes: 20_000, allowsAliases: true)
     }
 
     /// The document as Foundation values (`[String: Any]`, `[Any]`, `String`, `Int`, `Double`,

@@ -79,7 +79,8 @@ enum DriftScore {
             let edges = Histogram.sturgesEdges(counts.numbers, integerData: integerData)
             let h1 = densities(Histogram.counts(sorted: r, edges: edges), edges: edges)
             let h2 = densities(Histogram.counts(sorted: c, edges: edges), edges: edges)
-            let width = (edges.last! - edges.first!) / Double(edges.count - 1)
+            // In halves: the range of values near ±1.8e308 is beyond a Double, its half is not.
+            let width = (edges.last! / 2 - edges.first! / 2) / Double(edges.count - 1) * 2
             for k in h1.indices { coefficient += (h1[k] * h2[k]).squareRoot() * width }
         } else {
             for k in 0..<counts.count {

@@ -52,8 +52,13 @@ public enum LiveQuality {
     /// Throws when a classifier's truth is not one of its classes: feedback may carry any
     /// number, and log loss reads the probability at the truth's index.
     public static func perRow(_ metric: String, task: ModelTask, outputs: [Double], width: Int, truth: [Double]) throws -> [Double]? {
-        let epsilon = Double.ulpOfOne
         if task == .classification { try checkClasses(truth, width: width) }
+        return checkedPerRow(metric, task: task, outputs: outputs, width: width, truth: truth)
+    }
+
+    /// `perRow` for truth already checked against the classes.
+    private static func checkedPerRow(_ metric: String, task: ModelTask, outputs: [Double], width: Int, truth: [Double]) -> [Double]? {
+        let epsilon = Double.ulpOfOne
         switch (task, metric) {
         case (.classification, "accuracy"):
             return truth.indices.map { Double(predictedClass(outputs, width: width, row: $0)) == truth[$0] ? 1 : 0 }
@@ -86,8 +91,9 @@ public enum LiveQuality {
         return ["mae": absolute / n, "rmse": (squared / n).squareRoot(), "mape": relative / n]
     }
 
-    /// A binary classifier (one output) takes truth 0 or 1; one with `width` outputs a class index.
-    static func checkClasses(_ truth: [Double], width: Int) throws {
+    /// A binary classifier (one output) takes truth 0 or 1; one with `width` outputs a class
+    /// index. The error names `truth`.
+    package static func checkClasses(_ truth: [Double], width: Int) throws {
         if width == 1 {
             for y in truth where y != 0 && y != 1 { throw AviaryError.invalid("truth: a binary classifier's ground truth is 0 or 1, got \(y)") }
         } else {
@@ -113,7 +119,7 @@ public enum LiveQuality {
             "precision": tp + fp == 0 ? 0 : tp / (tp + fp),
             "recall": tp + fn == 0 ? 0 : tp / (tp + fn),
             "f1": 2 * tp + fp + fn == 0 ? 0 : 2 * tp / (2 * tp + fp + fn),
-            "log_loss": mean(try perRow("log_loss", task: .classification, outputs: probabilities, width: 1, truth: truth) ?? []),
+            "log_loss": mean(checkedPerRow("log_loss", task: .classification, outputs: probabilities, width: 1, truth: truth) ?? []),
         ]
         metrics["roc_auc"] = rocAUC(scores: probabilities, positive: truth.map { $0 == 1 })
         return metrics
@@ -139,7 +145,7 @@ public enum LiveQuality {
         var metrics = [
             "accuracy": Double(zip(labels, predicted).filter { $0 == $1 }.count) / Double(labels.count),
             "precision": precision / count, "recall": recall / count, "f1": f1 / count,
-            "log_loss": mean(try perRow("log_loss", task: .classification, outputs: probabilities, width: classes, truth: truth) ?? []),
+            "log_loss": mean(checkedPerRow("log_loss", task: .classification, outputs: probabilities, width: classes, truth: truth) ?? []),
         ]
         // One-vs-rest AUC per class, averaged; scikit-learn requires every class to be present.
         if Set(labels).count == classes {

@@ -70,7 +70,7 @@ public struct CSVTableReader {
         if !mixed.isEmpty {
             // Numbers mixed with text: read again keeping those columns' texts as categories.
             var categorical = self
-            for name in mixed { categorical.overrides[name] = .categorical }
+            for column in mixed { categorical.overrides[column] = .categorical }
             return try categorical.read(name: name, open: open)
         }
         return DataTable(columns: try builders.map { try $0.finish() }, rowCount: rows)
