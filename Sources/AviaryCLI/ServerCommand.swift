@@ -49,7 +49,7 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error or critical. Requests are logged at info.")
     var logLevel = "info"
 
-    @OptionGroup var hostCheck: HostCheckOptions
+    @OptionGroup var connection: ConnectionOptions
 
     @Option(help: ArgumentHelp("What an acknowledged write survives: normal (the process being killed) or full (power loss too, an fsync per commit).", valueName: "level"))
     var durability = ServerConfiguration.Durability.normal.rawValue
@@ -61,7 +61,7 @@ struct ServerCommand: AsyncParsableCommand {
         guard (1...65535).contains(port) else {
             throw ValidationError("--port must be between 1 and 65535, got \(port)")
         }
-        _ = try hostCheck.requestGuard(host: host)
+        _ = try connection.requestGuard(host: host)
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical; got '\(logLevel)'")
         }
@@ -74,10 +74,11 @@ struct ServerCommand: AsyncParsableCommand {
     func run() async throws {
         let configuration = ServerConfiguration(
             host: host, port: port, backendStoreURI: backendStoreURI, artifactsDestination: artifactsDestination,
-            logLevel: Logger.Level(rawValue: logLevel) ?? .info, allowedHosts: hostCheck.patterns,
-            durability: ServerConfiguration.Durability(rawValue: durability) ?? .normal, maximumArtifactSize: maxArtifactSize
+            logLevel: Logger.Level(rawValue: logLevel) ?? .info, allowedHosts: connection.patterns,
+            durability: ServerConfiguration.Durability(rawValue: durability) ?? .normal, maximumArtifactSize: maxArtifactSize,
+            requestTimeout: connection.requestTimeoutDuration
         )
-        HostCheckOptions.warnIfExposed(host: host)
+        ConnectionOptions.warnIfExposed(host: host)
         var logger = Logger(label: "aviary.deployments")
         logger.logLevel = configuration.logLevel
         let deployments = DeploymentHost()

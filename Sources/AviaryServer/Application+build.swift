@@ -39,7 +39,7 @@ public func buildApplication(_ configuration: ServerConfiguration, deployments: 
             router, host: deployments?.host, requestLogLevel: requestLogLevel,
             requestGuard: try RequestGuard(bindHost: configuration.host, allowedHosts: configuration.allowedHosts)
         ),
-        server: HTTPServerSettings.server,
+        server: HTTPServerSettings.server(requestTimeout: configuration.requestTimeout, logger: logger),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "aviary"),
         logger: logger
     )

@@ -14,13 +14,16 @@ public struct ScoringConfiguration: Sendable {
     public var metricsRegistry: PrometheusCollectorRegistry?
     /// The Host and Origin checks (`--allowed-hosts`).
     public var requestGuard: RequestGuard
+    /// `--request-timeout`: how long one request may take; nil for no limit.
+    public var requestTimeout: Duration?
 
     /// Default largest request body: 10 MiB, about 50,000 rows of 20 features as JSON.
     public static let defaultMaximumBodySize = 10 << 20
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, model: ServedModel, logLevel: Logger.Level = .info,
-        metricsRegistry: PrometheusCollectorRegistry? = nil, requestGuard: RequestGuard = .loopback
+        metricsRegistry: PrometheusCollectorRegistry? = nil, requestGuard: RequestGuard = .loopback,
+        requestTimeout: Duration? = HTTPServerSettings.defaultRequestTimeout
     ) {
         self.host = host
         self.port = port
@@ -28,6 +31,7 @@ public struct ScoringConfiguration: Sendable {
         self.logLevel = logLevel
         self.metricsRegistry = metricsRegistry
         self.requestGuard = requestGuard
+        self.requestTimeout = requestTimeout
     }
 }
 
@@ -41,7 +45,7 @@ public func buildScoringApplication(_ configuration: ScoringConfiguration) -> so
             buildScoringRouter(model: configuration.model, metricsRegistry: configuration.metricsRegistry), model: configuration.model, requestLogLevel: .debug,
             requestGuard: configuration.requestGuard
         ),
-        server: HTTPServerSettings.server,
+        server: HTTPServerSettings.server(requestTimeout: configuration.requestTimeout, logger: logger),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "aviary"),
         logger: logger
     )

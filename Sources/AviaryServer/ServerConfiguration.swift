@@ -18,6 +18,8 @@ public struct ServerConfiguration: Sendable {
     public var durability: Durability
     /// `--max-artifact-size`: the largest artifact one upload may store, in bytes.
     public var maximumArtifactSize: Int64
+    /// `--request-timeout`: how long one request may take; nil for no limit.
+    public var requestTimeout: Duration?
 
     /// What an acknowledged write survives.
     public enum Durability: String, Sendable, CaseIterable {
@@ -43,7 +45,8 @@ public struct ServerConfiguration: Sendable {
         logLevel: Logger.Level = .info,
         allowedHosts: [String]? = nil,
         durability: Durability = .normal,
-        maximumArtifactSize: Int64 = defaultMaximumArtifactSize
+        maximumArtifactSize: Int64 = defaultMaximumArtifactSize,
+        requestTimeout: Duration? = HTTPServerSettings.defaultRequestTimeout
     ) {
         self.host = host
         self.port = port
@@ -53,6 +56,7 @@ public struct ServerConfiguration: Sendable {
         self.allowedHosts = allowedHosts
         self.durability = durability
         self.maximumArtifactSize = maximumArtifactSize
+        self.requestTimeout = requestTimeout
     }
 
     /// The SQLite file named by `backendStoreURI`.

@@ -62,14 +62,14 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var tracking: TrackingServerOptions
 
-    @OptionGroup var hostCheck: HostCheckOptions
+    @OptionGroup var connection: ConnectionOptions
 
     func validate() throws {
         guard (model == nil) != (deployment == nil) else {
             throw ValidationError(model == nil ? "Give a MODEL to serve, or --deployment FILE" : "Give either a MODEL or --deployment FILE, not both")
         }
         guard (1...65535).contains(port) else { throw ValidationError("--port must be between 1 and 65535, got \(port)") }
-        _ = try hostCheck.requestGuard(host: host)
+        _ = try connection.requestGuard(host: host)
         guard maxRequestSize > 0 else { throw ValidationError("--max-request-size must be positive, got \(maxRequestSize)") }
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical; got '\(logLevel)'")
@@ -91,7 +91,7 @@ struct ServeCommand: AsyncParsableCommand {
         checkInputExample(served)
         let app = buildScoringApplication(ScoringConfiguration(
             host: host, port: port, model: served, logLevel: Logger.Level(rawValue: logLevel) ?? .info, metricsRegistry: registry,
-            requestGuard: try hostCheck.requestGuard(host: host)
+            requestGuard: try connection.requestGuard(host: host), requestTimeout: connection.requestTimeoutDuration
         ))
         FileHandle.standardError.write(Data("Serving \(model) (\(package.predictor.summary)) as '\(servedName)' on http://\(host):\(port)\n".utf8))
         try await run(app)
@@ -107,8 +107,8 @@ struct ServeCommand: AsyncParsableCommand {
         )
         try await supervisor.start(file: URL(fileURLWithPath: file))
         let app = Application(
-            router: buildDeploymentRouter(host: deployments, manager: supervisor, metricsRegistry: registry, requestGuard: try hostCheck.requestGuard(host: host)),
-            server: HTTPServerSettings.server,
+            router: buildDeploymentRouter(host: deployments, manager: supervisor, metricsRegistry: registry, requestGuard: try connection.requestGuard(host: host)),
+            server: HTTPServerSettings.server(requestTimeout: connection.requestTimeoutDuration, logger: logger),
             configuration: .init(address: .hostname(host, port: port), serverName: "aviary"),
             logger: logger
         )
@@ -120,7 +120,7 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     private func run(_ app: some ApplicationProtocol) async throws {
-        HostCheckOptions.warnIfExposed(host: host)
+        ConnectionOptions.warnIfExposed(host: host)
         do {
             try await app.runService()
         } catch let error as IOError where error.errnoCode == EADDRINUSE {

@@ -1,10 +1,12 @@
 import ArgumentParser
 import AviaryCore
 import AviaryHTTP
+import AviaryServer
 import Foundation
 
-/// `--allowed-hosts`, shared by the commands that listen: which `Host` headers are answered.
-struct HostCheckOptions: ParsableArguments {
+/// The options of the commands that listen: which `Host` headers are answered
+/// (`--allowed-hosts`) and how long one request may take (`--request-timeout`).
+struct ConnectionOptions: ParsableArguments {
     @Option(
         help: ArgumentHelp(
             """
@@ -17,6 +19,29 @@ struct HostCheckOptions: ParsableArguments {
         )
     )
     var allowedHosts: String?
+
+    @Option(
+        help: ArgumentHelp(
+            """
+            Seconds a request may take from its first byte to its last body byte read and its response started; the \
+            connection is closed after that (slowly sent requests, runaway handlers). 0 turns it off. Raise it for \
+            artifact uploads that take longer over a slow link.
+            """,
+            valueName: "seconds"
+        )
+    )
+    var requestTimeout: Double = Double(HTTPServerSettings.defaultRequestTimeout.components.seconds)
+
+    func validate() throws {
+        guard requestTimeout.isFinite, requestTimeout >= 0, requestTimeout <= 86_400 else {
+            throw ValidationError("--request-timeout must be between 0 (off) and 86400 seconds, got \(requestTimeout)")
+        }
+    }
+
+    /// `--request-timeout` as a duration, nil for none.
+    var requestTimeoutDuration: Duration? {
+        requestTimeout == 0 ? nil : .milliseconds(Int64((requestTimeout * 1000).rounded()))
+    }
 
     /// The entries of `--allowed-hosts`, nil when not given.
     var patterns: [String]? {
