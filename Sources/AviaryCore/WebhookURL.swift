@@ -9,54 +9,70 @@ import Glibc
 ///
 /// The host is resolved and every address it has is checked, so numeric spellings
 /// (`2852039166`, `0xa9fea9fe`, `[::ffff:169.254.169.254]`) and names that point at a refused
-/// address are caught. `check()` resolves again before each send, because a name may be
-/// re-pointed after the spec was accepted. Loopback and private networks are allowed: a
-/// receiver next to the server is the common case.
+/// address are caught. `checkedAddress()` resolves again before each send, because a name may
+/// be re-pointed after the spec was accepted, and returns the address the sender must connect
+/// to: the one just checked, so that no second lookup can answer differently (DNS rebinding).
+/// Loopback and private networks are allowed: a receiver next to the server is the common case.
 public struct WebhookURL: Sendable, Equatable, CustomStringConvertible {
     public let url: URL
 
+    /// Turns a host name into its addresses, as text; `system` asks the operating system.
+    public typealias Resolver = @Sendable (_ host: String) throws -> [String]
+
     /// Parses and checks `text`; the error names `field`.
-    public init(_ text: String, field: String) throws {
+    public init(_ text: String, field: String, resolve: Resolver = system) throws {
         guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
               let host = url.host, !host.isEmpty
         else {
             throw AviaryError.invalid("\(field): an http:// or https:// URL with a host, got '\(text)'")
         }
         self.url = url
-        try Self.check(host: host, field: field)
+        _ = try Self.checkedAddress(host: host, field: field, resolve: resolve)
     }
 
     public var description: String { url.absoluteString }
 
-    /// Resolves the host again and refuses it if it now points somewhere forbidden.
-    public func check() throws {
-        try Self.check(host: url.host ?? "", field: "webhook")
+    /// Resolves the host again, refuses it if it now points somewhere forbidden, and returns
+    /// the address to connect to (the first the resolver gave; all of them passed).
+    public func checkedAddress(resolve: Resolver = system) throws -> String {
+        try Self.checkedAddress(host: url.host ?? "", field: "webhook", resolve: resolve)
     }
 
     static let metadataNames: Set<String> = ["metadata.google.internal", "metadata", "metadata.goog", "instance-data"]
 
-    static func check(host rawHost: String, field: String) throws {
+    static func checkedAddress(host rawHost: String, field: String, resolve: Resolver) throws -> String {
         let host = rawHost.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).lowercased()
         let bareName = host.hasSuffix(".") ? String(host.dropLast()) : host
         if metadataNames.contains(bareName) {
             throw AviaryError.invalid("\(field): '\(rawHost)' is a cloud metadata service; webhooks may not target it")
         }
-        let addresses = try resolve(bareName, field: field)
+        let addresses: [String]
+        do {
+            addresses = try resolve(bareName)
+        } catch let error as AviaryError {
+            throw AviaryError.invalid("\(field): \(error.message)")
+        }
         if let refused = addresses.first(where: isForbidden) {
             throw AviaryError.invalid(
                 "\(field): '\(rawHost)' resolves to \(refused), a link-local or cloud-metadata address; webhooks may not target it"
             )
         }
+        guard let first = addresses.first else {
+            throw AviaryError.invalid("\(field): '\(rawHost)' resolves to no address; give a host that resolves")
+        }
+        return first
     }
 
-    /// Every address `host` resolves to, as text.
-    static func resolve(_ host: String, field: String) throws -> [String] {
+    /// Every address `host` resolves to, as text, from `getaddrinfo`.
+    public static let system: Resolver = { host in try resolve(host) }
+
+    static func resolve(_ host: String) throws -> [String] {
         var hints = addrinfo()
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
         var list: UnsafeMutablePointer<addrinfo>?
         let status = getaddrinfo(host, nil, &hints, &list)
         guard status == 0, let first = list else {
-            throw AviaryError.invalid("\(field): cannot resolve '\(host)' (\(String(cString: gai_strerror(status)))); give a host that resolves")
+            throw AviaryError.invalid("cannot resolve '\(host)' (\(String(cString: gai_strerror(status)))); give a host that resolves")
         }
         defer { freeaddrinfo(list) }
         var addresses: [String] = []

@@ -1,4 +1,5 @@
 import AviaryCore
+import Synchronization
 import Testing
 
 /// Webhook targets: every spelling of a link-local or metadata address is refused, whatever
@@ -29,11 +30,28 @@ struct WebhookURLTests {
         } throws: { ($0 as? AviaryError)?.message.hasPrefix("alerts.webhook:") ?? false }
     }
 
-    @Test("loopback and private receivers are allowed", arguments: [
-        "http://127.0.0.1:9000/hook", "http://localhost/hook", "http://[::1]:8080/", "https://10.1.2.3/alerts", "http://192.168.0.10/",
+    @Test("loopback and private receivers are allowed; the address to connect to is the one checked", arguments: [
+        ("http://127.0.0.1:9000/hook", "127.0.0.1"), ("http://[::1]:8080/", "::1"), ("https://10.1.2.3/alerts", "10.1.2.3"),
+        ("http://192.168.0.10/", "192.168.0.10"), ("http://2130706433/", "127.0.0.1"),
     ])
-    func allowed(url: String) throws {
-        let target = try WebhookURL(url, field: "alerts.webhook")
-        try target.check()
+    func allowed(url: String, address: String) throws {
+        #expect(try WebhookURL(url, field: "alerts.webhook").checkedAddress() == address)
     }
+
+    @Test("a name is checked through the resolver given, and a re-pointed name is refused at the next send")
+    func rebinding() throws {
+        let answers = Answers(["10.0.0.7"], ["169.254.169.254"])
+        let target = try WebhookURL("http://receiver.aviary.invalid/hook", field: "alerts.webhook", resolve: answers.next)
+        #expect {
+            try target.checkedAddress(resolve: answers.next)
+        } throws: { ($0 as? AviaryError)?.message.contains("resolves to 169.254.169.254") ?? false }
+        #expect(throws: AviaryError.self) { try WebhookURL("http://receiver.aviary.invalid/", field: "alerts.webhook") }
+    }
+}
+
+/// A resolver that gives each of its answers once, in turn.
+final class Answers: Sendable {
+    private let answers: Mutex<[[String]]>
+    init(_ answers: [String]...) { self.answers = Mutex(answers) }
+    var next: WebhookURL.Resolver { { _ in self.answers.withLock { $0.removeFirst() } } }
 }

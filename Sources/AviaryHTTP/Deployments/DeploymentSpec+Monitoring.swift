@@ -56,6 +56,13 @@ extension DeploymentSpec {
         /// A program and its arguments, run without a shell.
         public var command: [String]?
         public var cooldownSeconds: Double
+
+        public init(webhook: WebhookURL? = nil, secretEnvironment: String? = nil, command: [String]? = nil, cooldownSeconds: Double = 600) {
+            self.webhook = webhook
+            self.secretEnvironment = secretEnvironment
+            self.command = command
+            self.cooldownSeconds = cooldownSeconds
+        }
     }
 
     /// What `aviary models promote` requires of a challenger.

@@ -1,11 +1,10 @@
+import AsyncHTTPClient
 import AviaryCore
 import AviaryHTTP
 import AviaryMonitoring
 import Foundation
 import Logging
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
+import NIOCore
 
 /// Turns crossed monitor thresholds into alerts: a structured log line, a signed webhook POST
 /// and an optional command, once per incident.
@@ -18,7 +17,8 @@ import FoundationNetworking
 ///
 /// The webhook body is JSON; `X-Aviary-Signature: sha256=HEX` is its HMAC-SHA256 under the
 /// secret from `secret_env`, so the receiver can check it came from here. Redirects are not
-/// followed, and the target's addresses are checked again before every send.
+/// followed, and the target's addresses are checked again before every send; the connection
+/// goes to the address that passed (TLS still checks the certificate against the name).
 public actor AlertDispatcher {
     /// One raised alert, as POSTed and logged.
     public struct Alert: Sendable, Codable {
@@ -38,12 +38,14 @@ public actor AlertDispatcher {
     let logger: Logger
     private var open = Set<String>()
     private var lastAlert: [String: Date] = [:]
-    private let session: URLSession
+    private let resolve: WebhookURL.Resolver
 
     /// Refuses a webhook without its secret: the key is read here, once.
+    /// - Parameter resolve: how the webhook's host is resolved before each send.
     public init(deployment: String, settings: DeploymentSpec.Alerts?, metrics: MonitorMetrics?, logger: Logger,
-                environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+                environment: [String: String] = ProcessInfo.processInfo.environment, resolve: @escaping WebhookURL.Resolver = WebhookURL.system) throws {
         self.deployment = deployment
+        self.resolve = resolve
         self.settings = settings
         self.metrics = metrics
         self.logger = logger
@@ -58,9 +60,6 @@ public actor AlertDispatcher {
         } else {
             secret = nil
         }
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = 10
-        session = URLSession(configuration: configuration, delegate: RefuseRedirects(), delegateQueue: nil)
     }
 
     /// Raises an alert for each key `pass` opens an incident on; returns them.
@@ -107,28 +106,45 @@ public actor AlertDispatcher {
     /// POSTs `body`, retrying once after a second on a failed connection or a 5xx.
     private func post(_ body: Data, to webhook: WebhookURL, secret: [UInt8], key: String) async {
         let signature = HMACSHA256.hex(for: Array(body), key: secret)
-        var request = URLRequest(url: webhook.url)
-        request.httpMethod = "POST"
-        request.httpBody = body
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.setValue("sha256=\(signature)", forHTTPHeaderField: "X-Aviary-Signature")
         for attempt in 1...2 {
             do {
-                try webhook.check()
-                // Detached, so stopping the monitor never cancels a URLSession task midway
-                // (which can crash swift-corelibs-foundation).
-                let session = session
-                let (_, response) = try await Task.detached { try await session.data(for: request) }.value
-                let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+                let status = try await Self.send(body, signature: signature, to: webhook, at: try webhook.checkedAddress(resolve: resolve))
                 if (200..<300).contains(status) { return }
                 logger.error("webhook answered \(status)", metadata: ["deployment": "\(deployment)", "key": "\(key)", "url": "\(webhook)"])
                 if status < 500 { return }
             } catch {
-                logger.error("webhook failed: \((error as? AviaryError)?.message ?? error.localizedDescription)",
+                logger.error("webhook failed: \((error as? AviaryError)?.message ?? "\(error)")",
                              metadata: ["deployment": "\(deployment)", "key": "\(key)", "url": "\(webhook)", "attempt": "\(attempt)"])
                 if error is AviaryError { return }
             }
             try? await Task.sleep(for: .seconds(1))
+        }
+    }
+
+    /// One POST to `webhook` over a connection to `address`, its status.
+    ///
+    /// A client per send, because the pinned address (`dnsOverride`, which keeps the name for
+    /// SNI and the certificate check) is client configuration; alerts are rare.
+    static func send(_ body: Data, signature: String, to webhook: WebhookURL, at address: String) async throws -> Int {
+        var configuration = HTTPClient.Configuration(
+            redirectConfiguration: .disallow, timeout: .init(connect: .seconds(10), read: .seconds(10))
+        )
+        if let host = webhook.url.host { configuration.dnsOverride = [host: address] }
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        var request = HTTPClientRequest(url: webhook.url.absoluteString)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.headers.add(name: "X-Aviary-Signature", value: "sha256=\(signature)")
+        request.body = .bytes(ByteBuffer(bytes: body))
+        do {
+            let response = try await client.execute(request, timeout: .seconds(10))
+            // What the receiver says is not read, only how much.
+            _ = try? await response.body.collect(upTo: 64 << 10)
+            try await client.shutdown()
+            return Int(response.status.code)
+        } catch {
+            try? await client.shutdown()
+            throw error
         }
     }
 
@@ -151,13 +167,5 @@ public actor AlertDispatcher {
         } catch {
             logger.error("alert command could not start: \(error.localizedDescription)", metadata: ["deployment": "\(deployment)", "command": "\(command[0])"])
         }
-    }
-}
-
-/// Webhooks are not redirected: a redirect to a metadata address would bypass the target check.
-private final class RefuseRedirects: NSObject, URLSessionTaskDelegate, Sendable {
-    func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
-                    newRequest request: URLRequest, completionHandler: @escaping @Sendable (URLRequest?) -> Void) {
-        completionHandler(nil)
     }
 }
