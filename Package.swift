@@ -82,6 +82,16 @@ let package = Package(
             dependencies: ["AviaryModels", "AviaryCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "bench/PredictBench"
         ),
+        .executableTarget(
+            name: "aviary-request-bench",
+            dependencies: [
+                "AviaryServer", "AviaryHTTP", "AviaryModels", "AviaryStoreSQLite", "AviaryArtifacts",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            path: "bench/RequestBench"
+        ),
         .target(name: "AviaryTesting", dependencies: ["AviaryCore", "AviaryTracking", "AviaryRegistry"]),
         .target(name: "AviaryFuzzing", dependencies: ["AviaryCore", "AviaryHTTP", "AviaryModels", "AviaryMonitoring"]),
         .testTarget(name: "AviaryCoreTests", dependencies: ["AviaryCore"]),

@@ -5,9 +5,9 @@ import NIOEmbedded
 
 /// Sends requests straight to a router's responder, without a port: the route tests' client.
 ///
-/// HummingbirdTesting does the same, but its module links AsyncHTTPClient and with it BoringSSL,
-/// about a thousand more build units in every cold build for a client the route tests never use.
-/// End-to-end HTTP on loopback is covered by the `compat/` suites against the real binary.
+/// HummingbirdTesting's router mode does the same; this one is a page long and sends what the
+/// route tests need (a Host, a streamed body without a length). End-to-end HTTP on loopback is
+/// covered by the `compat/` suites against the real binary.
 struct RouterClient: Sendable {
     /// A response with its body collected.
     struct Response {
