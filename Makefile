@@ -7,9 +7,16 @@ VENV := .venv
 EVIDENTLY_VENV := .venv-evidently
 BIN_PATH = $(shell $(SWIFT) build --show-bin-path)
 
-.PHONY: test swift-test compat fuzz fuzz-ci fuzz-build build release bench bench-serve bench-drift bench-ui bench-deployment bench-monitor screenshots chromium prometheus clean-data
+.PHONY: test lint layering swift-test compat fuzz fuzz-ci fuzz-build build release bench bench-serve bench-drift bench-ui bench-deployment bench-monitor screenshots chromium prometheus clean-data
 
-test: swift-test fuzz-ci compat
+test: lint swift-test fuzz-ci compat
+
+# Checks that need no build, so they run first.
+lint: layering
+
+# Each target imports only what DESIGN.md's module map allows (scripts/check_layering.py).
+layering:
+	$(PYTHON) scripts/check_layering.py
 
 build:
 	$(SWIFT) build --product aviary
