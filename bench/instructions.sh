@@ -4,7 +4,7 @@
 #   bench/instructions.sh BENCH_BINARY STREAM N1 N2
 #
 # STREAM is what follows the binary's name in an `aviary-request-bench` command line, with
-# the request count left off, e.g. "invocations /tmp/aviary-regression/model /tmp/aviary-regression/body.json"
+# the request count left off, e.g. "invocations /tmp/aviary-regression/model /tmp/aviary-regression/body_single.json"
 # or "log-batch". The stream runs twice, N1 and N2 requests, and the answer is the difference
 # of the two totals over N2 - N1: start-up, model loading and the first request's warm-up cancel.
 # Strip the binary first (`strip -o /tmp/bench .build/release/aviary-request-bench`): valgrind
