@@ -29,11 +29,12 @@ let package = Package(
     ],
     targets: [
         .target(name: "AviaryCore"),
+        .target(name: "AviaryCodecs", dependencies: ["AviaryCore"]),
         .target(name: "AviaryTracking", dependencies: ["AviaryCore"]),
         .target(name: "AviaryRegistry", dependencies: ["AviaryCore", "AviaryTracking"]),
         .target(name: "AviaryArtifacts", dependencies: ["AviaryCore"]),
-        .target(name: "AviaryModels", dependencies: ["AviaryCore", .product(name: "Yams", package: "Yams")]),
-        .target(name: "AviaryMonitoring", dependencies: ["AviaryCore"]),
+        .target(name: "AviaryModels", dependencies: ["AviaryCore", "AviaryCodecs", .product(name: "Yams", package: "Yams")]),
+        .target(name: "AviaryMonitoring", dependencies: ["AviaryCore", "AviaryCodecs"]),
         .target(
             name: "AviaryStoreSQLite",
             dependencies: [
@@ -45,7 +46,7 @@ let package = Package(
         .target(
             name: "AviaryHTTP",
             dependencies: [
-                "AviaryCore", "AviaryTracking", "AviaryRegistry", "AviaryArtifacts", "AviaryModels", "AviaryMonitoring",
+                "AviaryCore", "AviaryCodecs", "AviaryTracking", "AviaryRegistry", "AviaryArtifacts", "AviaryModels", "AviaryMonitoring",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "_NIOFileSystem", package: "swift-nio"),
@@ -70,7 +71,7 @@ let package = Package(
         .executableTarget(
             name: "aviary",
             dependencies: [
-                "AviaryServer", "AviaryModels", "AviaryMonitoring", "AviaryStoreSQLite",
+                "AviaryServer", "AviaryCodecs", "AviaryModels", "AviaryMonitoring", "AviaryStoreSQLite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -79,7 +80,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "aviary-predict-bench",
-            dependencies: ["AviaryModels", "AviaryCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["AviaryModels", "AviaryCodecs", "AviaryCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "bench/PredictBench"
         ),
         .executableTarget(
@@ -93,8 +94,9 @@ let package = Package(
             path: "bench/RequestBench"
         ),
         .target(name: "AviaryTesting", dependencies: ["AviaryCore", "AviaryTracking", "AviaryRegistry"]),
-        .target(name: "AviaryFuzzing", dependencies: ["AviaryCore", "AviaryHTTP", "AviaryModels", "AviaryMonitoring"]),
+        .target(name: "AviaryFuzzing", dependencies: ["AviaryCore", "AviaryCodecs", "AviaryHTTP", "AviaryModels", "AviaryMonitoring"]),
         .testTarget(name: "AviaryCoreTests", dependencies: ["AviaryCore"]),
+        .testTarget(name: "AviaryCodecsTests", dependencies: ["AviaryCodecs", "AviaryCore"]),
         .testTarget(name: "AviaryTrackingTests", dependencies: ["AviaryTracking"]),
         .testTarget(
             name: "AviaryStoreSQLiteTests",
@@ -104,7 +106,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "AviaryRegistryTests", dependencies: ["AviaryRegistry"]),
-        .testTarget(name: "AviaryModelsTests", dependencies: ["AviaryModels"]),
+        .testTarget(name: "AviaryModelsTests", dependencies: ["AviaryModels", "AviaryCodecs"]),
         .testTarget(name: "AviaryMonitoringTests", dependencies: ["AviaryMonitoring", "AviaryModels"]),
         .testTarget(name: "AviaryHTTPTests", dependencies: ["AviaryHTTP", "AviaryTracking", "AviaryModels", "AviaryCore"]),
         .testTarget(

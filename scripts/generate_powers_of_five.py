@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes Sources/AviaryCore/PowersOfFive.swift: 5^q for q in [-342, 308] as 128-bit
+"""Writes Sources/AviaryCodecs/PowersOfFive.swift: 5^q for q in [-342, 308] as 128-bit
 significands, the table of the Eisel-Lemire decimal-to-binary algorithm (as fast_float builds
 it: truncated for q >= 0, rounded up for q < 0). Run: python3 scripts/generate_powers_of_five.py"""
 from pathlib import Path
@@ -37,4 +37,4 @@ extension DecimalNumber {{
     ]
 }}
 """
-Path(__file__).resolve().parent.parent.joinpath("Sources/AviaryCore/PowersOfFive.swift").write_text(text)
+Path(__file__).resolve().parent.parent.joinpath("Sources/AviaryCodecs/PowersOfFive.swift").write_text(text)

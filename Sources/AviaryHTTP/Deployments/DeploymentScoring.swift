@@ -1,3 +1,4 @@
+import AviaryCodecs
 import AviaryCore
 import AviaryModels
 import AviaryMonitoring

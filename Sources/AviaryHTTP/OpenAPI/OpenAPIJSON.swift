@@ -1,3 +1,4 @@
+import AviaryCodecs
 import Foundation
 
 /// A JSON value the OpenAPI document is assembled from, written with sorted keys so the same

@@ -1,4 +1,5 @@
 import AviaryArtifacts
+import AviaryCodecs
 import AviaryCore
 import AviaryTracking
 import Foundation

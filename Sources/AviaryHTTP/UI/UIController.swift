@@ -1,4 +1,5 @@
 import AviaryArtifacts
+import AviaryCodecs
 import AviaryCore
 import AviaryRegistry
 import AviaryTracking

@@ -1,11 +1,7 @@
+import AviaryCodecs
 import AviaryCore
 import AviaryTracking
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// A single-pass parser for `runs/log-batch` bodies, straight from bytes into `Metric` and `Tag`
 /// values.
@@ -50,20 +46,22 @@ package struct LogBatchParser {
     /// Deeper nesting than any log-batch needs is left to the generic decoder (which limits it).
     private static let maxDepth = 32
 
-    private let bytes: [UInt8]
-    private var index = 0
+    /// The tokens; any error they raise declines the body.
+    private var scanner: JSONScanner
     private var depth = 0
 
-    private init(_ bytes: [UInt8]) {
-        self.bytes = bytes
+    private init(_ bytes: UnsafeRawBufferPointer) {
+        scanner = JSONScanner(bytes)
     }
 
     /// Parses a body, or returns `nil` to ask for the generic decoder.
     package static func parse(_ bytes: [UInt8]) -> Batch? {
-        var parser = LogBatchParser(bytes)
-        guard let batch = parser.batch() else { return nil }
-        parser.skipWhitespace()
-        return parser.index == bytes.count ? batch : nil
+        bytes.withUnsafeBytes { bytes in
+            var parser = LogBatchParser(bytes)
+            guard let batch = parser.batch() else { return nil }
+            parser.scanner.skipWhitespace()
+            return parser.scanner.isAtEnd ? batch : nil
+        }
     }
 
     // MARK: Request shape
@@ -147,24 +145,6 @@ package struct LogBatchParser {
 
     // MARK: JSON grammar
 
-    private mutating func skipWhitespace() {
-        while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x0A || bytes[index] == 0x0D || bytes[index] == 0x09 {
-            index += 1
-        }
-    }
-
-    private mutating func consume(_ byte: UInt8) -> Bool {
-        skipWhitespace()
-        guard index < bytes.count, bytes[index] == byte else { return false }
-        index += 1
-        return true
-    }
-
-    private mutating func peek() -> UInt8? {
-        skipWhitespace()
-        return index < bytes.count ? bytes[index] : nil
-    }
-
     /// The field names this request uses; anything else is `.other` and skipped.
     private enum Field: CaseIterable {
         case runID, metrics, params, tags, key, value, timestamp, step, modelID, datasetName, datasetDigest, other
@@ -192,159 +172,60 @@ package struct LogBatchParser {
     /// `{ "field": value, … }`, calling `member` for each field. A known field given twice is
     /// declined, because JSONDecoder's choice between duplicates is not specified.
     private mutating func object(_ member: (inout LogBatchParser, Field) -> Bool) -> Bool {
-        guard depth < Self.maxDepth, consume(UInt8(ascii: "{")) else { return false }
+        guard depth < Self.maxDepth, scanner.consume(UInt8(ascii: "{")) else { return false }
         depth += 1
         defer { depth -= 1 }
-        if consume(UInt8(ascii: "}")) { return true }
+        if scanner.consume(UInt8(ascii: "}")) { return true }
         var seen: [Field] = []
         repeat {
-            guard let field = fieldName(), consume(UInt8(ascii: ":")) else { return false }
+            guard let field = fieldName(), scanner.consume(UInt8(ascii: ":")) else { return false }
             if field != .other {
                 if seen.contains(field) { return false }
                 seen.append(field)
             }
             guard member(&self, field) else { return false }
-        } while consume(UInt8(ascii: ","))
-        return consume(UInt8(ascii: "}"))
+        } while scanner.consume(UInt8(ascii: ","))
+        return scanner.consume(UInt8(ascii: "}"))
     }
 
     /// A field name compared in place, without building a String; escaped names are declined.
     private mutating func fieldName() -> Field? {
-        guard consume(UInt8(ascii: "\"")) else { return nil }
-        let start = index
-        while index < bytes.count, bytes[index] != UInt8(ascii: "\"") {
-            if bytes[index] == UInt8(ascii: "\\") || bytes[index] < 0x20 { return nil }
-            index += 1
+        guard scanner.consume(UInt8(ascii: "\"")) else { return nil }
+        let bytes = scanner.bytes
+        let start = scanner.position
+        var end = start
+        while end < bytes.count, bytes[end] != UInt8(ascii: "\"") {
+            if bytes[end] == UInt8(ascii: "\\") || bytes[end] < 0x20 { return nil }
+            end += 1
         }
-        guard index < bytes.count else { return nil }
-        let name = bytes[start..<index]
-        index += 1
+        guard end < bytes.count else { return nil }
+        scanner.position = end + 1
+        let name = bytes[start..<end]
         for (field, spelling) in Field.known where name.elementsEqual(spelling) { return field }
         return .other
     }
 
     private mutating func array(_ element: (inout LogBatchParser) -> Bool) -> Bool {
-        guard depth < Self.maxDepth, consume(UInt8(ascii: "[")) else { return false }
+        guard depth < Self.maxDepth, scanner.consume(UInt8(ascii: "[")) else { return false }
         depth += 1
         defer { depth -= 1 }
-        if consume(UInt8(ascii: "]")) { return true }
+        if scanner.consume(UInt8(ascii: "]")) { return true }
         repeat {
             guard element(&self) else { return false }
-        } while consume(UInt8(ascii: ","))
-        return consume(UInt8(ascii: "]"))
+        } while scanner.consume(UInt8(ascii: ","))
+        return scanner.consume(UInt8(ascii: "]"))
     }
 
+    /// A string; nil for anything that is not a well-formed one, ill-formed UTF-8 included (the
+    /// generic decoder then words the error).
     private mutating func string() -> String? {
-        guard consume(UInt8(ascii: "\"")) else { return nil }
-        let start = index
-        // Fast path: no escapes, the common case.
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: "\"") {
-                defer { index += 1 }
-                let end = index
-                return bytes.withUnsafeBufferPointer { String(validating: UnsafeBufferPointer(rebasing: $0[start..<end]), as: UTF8.self) }
-            }
-            if byte == UInt8(ascii: "\\") || byte < 0x20 { break }
-            index += 1
-        }
-        guard index < bytes.count, bytes[index] == UInt8(ascii: "\\") else { return nil }
-        var scalars = Array(bytes[start..<index])
-        while index < bytes.count {
-            let byte = bytes[index]
-            index += 1
-            switch byte {
-            case UInt8(ascii: "\""):
-                return String(validating: scalars, as: UTF8.self)
-            case UInt8(ascii: "\\"):
-                guard index < bytes.count else { return nil }
-                let escape = bytes[index]
-                index += 1
-                if let byte = JSONEscape.simple(escape) {
-                    scalars.append(byte)
-                    continue
-                }
-                switch escape {
-                case UInt8(ascii: "u"):
-                    guard let scalar = unicodeEscape() else { return nil }
-                    scalars.append(contentsOf: String(Character(scalar)).utf8)
-                default: return nil
-                }
-            default:
-                if byte < 0x20 { return nil }
-                scalars.append(byte)
-            }
-        }
-        return nil
-    }
-
-    /// `\uXXXX`, joining a UTF-16 surrogate pair into one scalar.
-    private mutating func unicodeEscape() -> Unicode.Scalar? {
-        guard let high = hex4() else { return nil }
-        if (0xD800..<0xDC00).contains(high) {
-            guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else { return nil }
-            index += 2
-            guard let low = hex4(), (0xDC00..<0xE000).contains(low) else { return nil }
-            return Unicode.Scalar(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))
-        }
-        return Unicode.Scalar(high)
-    }
-
-    private mutating func hex4() -> UInt32? {
-        guard index + 4 <= bytes.count else { return nil }
-        var value: UInt32 = 0
-        for byte in bytes[index..<index + 4] {
-            guard let digit = hexDigit(byte) else { return nil }
-            value = value << 4 | digit
-        }
-        index += 4
-        return value
-    }
-
-    private func hexDigit(_ byte: UInt8) -> UInt32? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): UInt32(byte - UInt8(ascii: "0"))
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): UInt32(byte - UInt8(ascii: "a") + 10)
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): UInt32(byte - UInt8(ascii: "A") + 10)
-        default: nil
-        }
-    }
-
-    /// The byte range of a JSON number, checked against the grammar, and whether it is an integer.
-    private mutating func numberRange() -> (Range<Int>, isInteger: Bool)? {
-        skipWhitespace()
-        let start = index
-        if index < bytes.count, bytes[index] == UInt8(ascii: "-") { index += 1 }
-        guard index < bytes.count, isDigit(bytes[index]) else { return nil }
-        if bytes[index] == UInt8(ascii: "0") {
-            index += 1
-        } else {
-            while index < bytes.count, isDigit(bytes[index]) { index += 1 }
-        }
-        var isInteger = true
-        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
-            isInteger = false
-            index += 1
-            guard index < bytes.count, isDigit(bytes[index]) else { return nil }
-            while index < bytes.count, isDigit(bytes[index]) { index += 1 }
-        }
-        if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
-            isInteger = false
-            index += 1
-            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
-            guard index < bytes.count, isDigit(bytes[index]) else { return nil }
-            while index < bytes.count, isDigit(bytes[index]) { index += 1 }
-        }
-        return (start..<index, isInteger)
-    }
-
-    private func isDigit(_ byte: UInt8) -> Bool {
-        byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
+        guard scanner.peek() == UInt8(ascii: "\"") else { return nil }
+        return try? scanner.string(invalidUTF8: .refuse)
     }
 
     /// A double: a JSON number, or the strings protobuf uses for NaN and infinities.
     private mutating func double() -> Double? {
-        if peek() == UInt8(ascii: "\"") {
+        if scanner.peek() == UInt8(ascii: "\"") {
             switch string() {
             case "NaN": return .nan
             case "Infinity": return .infinity
@@ -352,18 +233,17 @@ package struct LogBatchParser {
             default: return nil  // numeric strings and the rest: the generic decoder decides
             }
         }
-        guard let (range, _) = numberRange() else { return nil }
-        // The grammar check above already vetted every byte.
-        let value = bytes.withUnsafeBytes { DecimalNumber.parse(UnsafeRawBufferPointer(rebasing: $0[range])) }
+        guard let (text, _) = scanner.number() else { return nil }
+        let value = DecimalNumber.parse(text)
         return value.isFinite ? value : nil
     }
 
     /// An int64 written as a JSON integer; anything else goes to the generic decoder.
     private mutating func integer() -> Int64? {
-        guard peek() != UInt8(ascii: "\""), let (range, isInteger) = numberRange(), isInteger else { return nil }
-        let negative = bytes[range.lowerBound] == UInt8(ascii: "-")
+        guard scanner.peek() != UInt8(ascii: "\""), let (text, isInteger) = scanner.number(), isInteger else { return nil }
+        let negative = text[0] == UInt8(ascii: "-")
         var magnitude: UInt64 = 0
-        for byte in bytes[(negative ? range.lowerBound + 1 : range.lowerBound)..<range.upperBound] {
+        for byte in text.dropFirst(negative ? 1 : 0) {
             let (times10, overflow1) = magnitude.multipliedReportingOverflow(by: 10)
             let (sum, overflow2) = times10.addingReportingOverflow(UInt64(byte - UInt8(ascii: "0")))
             if overflow1 || overflow2 { return nil }
@@ -375,21 +255,14 @@ package struct LogBatchParser {
 
     /// Skips any JSON value (for fields this request does not use).
     private mutating func skipValue() -> Bool {
-        switch peek() {
+        switch scanner.peek() {
         case UInt8(ascii: "\""): return string() != nil
         case UInt8(ascii: "{"): return object { parser, _ in parser.skipValue() }
         case UInt8(ascii: "["): return array { parser in parser.skipValue() }
-        case UInt8(ascii: "t"): return literal("true")
-        case UInt8(ascii: "f"): return literal("false")
+        case UInt8(ascii: "t"): return scanner.literal("true")
+        case UInt8(ascii: "f"): return scanner.literal("false")
         case UInt8(ascii: "n"): return false  // null: let the generic decoder judge it
-        default: return numberRange() != nil
+        default: return scanner.number() != nil
         }
-    }
-
-    private mutating func literal(_ word: String) -> Bool {
-        let expected = Array(word.utf8)
-        guard index + expected.count <= bytes.count, bytes[index..<index + expected.count].elementsEqual(expected) else { return false }
-        index += expected.count
-        return true
     }
 }

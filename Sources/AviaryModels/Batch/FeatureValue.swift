@@ -1,3 +1,4 @@
+import AviaryCodecs
 import AviaryCore
 
 /// Turns the text of one input value into the `Double` a tree model reads, with the

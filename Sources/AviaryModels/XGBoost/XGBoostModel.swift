@@ -1,3 +1,4 @@
+import AviaryCodecs
 import AviaryCore
 import Foundation
 
@@ -33,7 +34,11 @@ public struct XGBoostModel: Predictor {
            let json = try? JSONSerialization.jsonObject(with: data) {
             parsed = json
         } else {
-            parsed = try UBJSONReader.parse(data)
+            do {
+                parsed = try UBJSONReader.parse(data)
+            } catch let error as AviaryError {
+                throw AviaryError.invalid("XGBoost model: \(error.message)")
+            }
         }
         try self.init(document: ModelDocument(parsed))
     }

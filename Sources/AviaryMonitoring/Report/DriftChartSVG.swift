@@ -1,3 +1,4 @@
+import AviaryCodecs
 import Foundation
 import AviaryCore
 

@@ -1,3 +1,4 @@
+import AviaryCodecs
 import AviaryCore
 
 /// Metric histories drawn as inline SVG: one line per run, with round-numbered axes. The

@@ -1,3 +1,4 @@
+import AviaryCodecs
 import AviaryCore
 
 /// Runs as points: one param or metric across, a metric up. Each `<circle class="point">`

@@ -1,3 +1,4 @@
+import AviaryCore
 import Foundation
 
 /// Reads CSV records one at a time from a file or from memory, in constant memory: RFC 4180

@@ -1,11 +1,11 @@
 import AviaryCore
 import Foundation
 
-/// Reads Universal Binary JSON (https://ubjson.org) as XGBoost writes it (`model.ubj`, the
+/// Reads Universal Binary JSON (https://ubjson.org), as XGBoost writes it (`model.ubj`, the
 /// format `mlflow.xgboost.log_model` uses by default) into the same shapes `JSONSerialization`
 /// produces: `[String: Any]`, `[Any]`, numbers, strings and `NSNull`. Typed arrays of numbers
 /// (`[$d#…`) become `[Float]` / `[Double]` / `[Int]` without boxing each element.
-struct UBJSONReader {
+public struct UBJSONReader {
     private let bytes: [UInt8]
     private var position = 0
 
@@ -18,7 +18,7 @@ struct UBJSONReader {
     }
 
     /// Parses one complete document.
-    static func parse(_ data: Data) throws -> Any {
+    public static func parse(_ data: Data) throws -> Any {
         var reader = UBJSONReader(data)
         let value = try reader.readValue(depth: 0)
         return value
@@ -158,6 +158,6 @@ struct UBJSONReader {
     }
 
     private func corrupt(_ reason: String) -> AviaryError {
-        AviaryError.invalid("XGBoost UBJSON model is corrupt at byte \(position): \(reason)")
+        AviaryError.invalid("UBJSON document is corrupt at byte \(position): \(reason)")
     }
 }

@@ -1,7 +1,7 @@
 import AviaryCore
 import Foundation
 import Testing
-@testable import AviaryHTTP
+@testable import AviaryCodecs
 
 /// The scoring JSON parser against the references: `strtod` (through `Double(String)`) for
 /// every number, `JSONSerialization` for documents.

@@ -1,7 +1,7 @@
 /// JSON's one-character string escapes, shared by the scoring parser and the log-batch parser.
-enum JSONEscape {
+public enum JSONEscape {
     /// The byte `\x` stands for (`\n` → 0x0A, `\"` → `"`, …); nil for `u` and invalid escapes.
-    static func simple(_ escape: UInt8) -> UInt8? {
+    public static func simple(_ escape: UInt8) -> UInt8? {
         switch escape {
         case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): escape
         case UInt8(ascii: "b"): 0x08
