@@ -35,6 +35,7 @@ let package = Package(
         .target(name: "AviaryArtifacts", dependencies: ["AviaryCore"]),
         .target(name: "AviaryModels", dependencies: ["AviaryCore", "AviaryCodecs", .product(name: "Yams", package: "Yams")]),
         .target(name: "AviaryMonitoring", dependencies: ["AviaryCore", "AviaryCodecs"]),
+        .target(name: "AviaryDeployments", dependencies: ["AviaryCore", "AviaryModels", "AviaryMonitoring"]),
         .target(
             name: "AviaryStoreSQLite",
             dependencies: [
@@ -47,6 +48,7 @@ let package = Package(
             name: "AviaryHTTP",
             dependencies: [
                 "AviaryCore", "AviaryCodecs", "AviaryTracking", "AviaryRegistry", "AviaryArtifacts", "AviaryModels", "AviaryMonitoring",
+                "AviaryDeployments",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "_NIOFileSystem", package: "swift-nio"),
@@ -59,6 +61,7 @@ let package = Package(
             name: "AviaryServer",
             dependencies: [
                 "AviaryCore", "AviaryTracking", "AviaryRegistry", "AviaryArtifacts", "AviaryStoreSQLite", "AviaryHTTP", "AviaryModels",
+                "AviaryDeployments",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -71,7 +74,7 @@ let package = Package(
         .executableTarget(
             name: "aviary",
             dependencies: [
-                "AviaryServer", "AviaryCodecs", "AviaryModels", "AviaryMonitoring", "AviaryStoreSQLite",
+                "AviaryServer", "AviaryCodecs", "AviaryDeployments", "AviaryModels", "AviaryMonitoring", "AviaryStoreSQLite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -86,7 +89,7 @@ let package = Package(
         .executableTarget(
             name: "aviary-request-bench",
             dependencies: [
-                "AviaryServer", "AviaryHTTP", "AviaryModels", "AviaryStoreSQLite", "AviaryArtifacts",
+                "AviaryServer", "AviaryHTTP", "AviaryDeployments", "AviaryModels", "AviaryMonitoring", "AviaryStoreSQLite", "AviaryArtifacts",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -94,9 +97,10 @@ let package = Package(
             path: "bench/RequestBench"
         ),
         .target(name: "AviaryTesting", dependencies: ["AviaryCore", "AviaryTracking", "AviaryRegistry"]),
-        .target(name: "AviaryFuzzing", dependencies: ["AviaryCore", "AviaryCodecs", "AviaryHTTP", "AviaryModels", "AviaryMonitoring"]),
+        .target(name: "AviaryFuzzing", dependencies: ["AviaryCore", "AviaryCodecs", "AviaryDeployments", "AviaryHTTP", "AviaryModels", "AviaryMonitoring"]),
         .testTarget(name: "AviaryCoreTests", dependencies: ["AviaryCore"]),
         .testTarget(name: "AviaryCodecsTests", dependencies: ["AviaryCodecs", "AviaryCore"]),
+        .testTarget(name: "AviaryDeploymentsTests", dependencies: ["AviaryDeployments", "AviaryCore"]),
         .testTarget(name: "AviaryTrackingTests", dependencies: ["AviaryTracking"]),
         .testTarget(
             name: "AviaryStoreSQLiteTests",
@@ -108,11 +112,11 @@ let package = Package(
         .testTarget(name: "AviaryRegistryTests", dependencies: ["AviaryRegistry"]),
         .testTarget(name: "AviaryModelsTests", dependencies: ["AviaryModels", "AviaryCodecs"]),
         .testTarget(name: "AviaryMonitoringTests", dependencies: ["AviaryMonitoring", "AviaryModels"]),
-        .testTarget(name: "AviaryHTTPTests", dependencies: ["AviaryHTTP", "AviaryTracking", "AviaryModels", "AviaryCore"]),
+        .testTarget(name: "AviaryHTTPTests", dependencies: ["AviaryHTTP", "AviaryDeployments", "AviaryTracking", "AviaryModels", "AviaryCore"]),
         .testTarget(
             name: "AviaryServerTests",
             dependencies: [
-                "AviaryServer", "AviaryFuzzing",
+                "AviaryServer", "AviaryFuzzing", "AviaryDeployments",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),

@@ -1,5 +1,6 @@
 import AviaryCodecs
 import AviaryCore
+import AviaryDeployments
 import AviaryHTTP
 import AviaryModels
 import AviaryMonitoring

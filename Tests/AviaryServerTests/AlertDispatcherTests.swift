@@ -1,4 +1,5 @@
 import AviaryCore
+import AviaryDeployments
 import AviaryHTTP
 import AviaryMonitoring
 @testable import AviaryServer

@@ -1,4 +1,5 @@
 import AviaryArtifacts
+import AviaryDeployments
 import AviaryHTTP
 import AviaryModels
 import AviaryServer

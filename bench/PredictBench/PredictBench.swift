@@ -1,4 +1,5 @@
 import ArgumentParser
+import AviaryCodecs
 import AviaryCore
 import AviaryModels
 import Foundation

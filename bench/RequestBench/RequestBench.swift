@@ -1,6 +1,10 @@
 import AviaryArtifacts
+#if canImport(AviaryDeployments)
+import AviaryDeployments
+#endif
 import AviaryHTTP
 import AviaryModels
+import AviaryMonitoring
 import AviaryServer
 import AviaryStoreSQLite
 import Foundation
@@ -17,11 +21,14 @@ import Prometheus
 /// async `main` is. Here `main` is synchronous and waits on a semaphore.
 ///
 ///     aviary-request-bench invocations MODEL BODY.json REQUESTS
+///     aviary-request-bench deployment MODEL BODY.json REQUESTS
 ///     aviary-request-bench log-batch REQUESTS
 ///
-/// Everything a request does after the socket is counted (Host check, fast path or router,
-/// middleware, parsing, scoring or the SQLite write, the response body); the socket, HTTP
-/// parsing and NIO's channel pipeline are not. Prints one JSON line.
+/// `deployment` is bench/deployment_bench.py's: an 80/20 split of MODEL between two variants
+/// with a prediction log (flushed once a second, as there). Everything a request does after
+/// the socket is counted (Host check, fast path or router, middleware, parsing, scoring, the
+/// prediction-log record, the SQLite write, the response body); the socket, HTTP parsing and
+/// NIO's channel pipeline are not. Prints one JSON line.
 @main
 enum RequestBench {
     static func main() {
@@ -52,9 +59,35 @@ enum RequestBench {
             try await drive(router.buildResponder(), requests: try count(arguments[3])) { _ in
                 ("/invocations", ByteBuffer(bytes: body))
             }
+        case ("deployment", 4):
+            let package = try ModelPackage.load(from: URL(fileURLWithPath: arguments[1]))
+            let directory = try temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let spec = try DeploymentSpec(yaml: """
+                name: bench
+                refresh_seconds: 0
+                prediction_log: {path: log.db, flush_seconds: 1}
+                variants:
+                  - {name: champion, model: model, weight: 80}
+                  - {name: challenger, model: model, weight: 20}
+                """)
+            let registry = PrometheusCollectorRegistry()
+            let models = Dictionary(uniqueKeysWithValues: spec.variants.map { variant in
+                (variant.name, ServedModel(package: package, name: "bench", version: "1", maximumBodySize: 10 << 20,
+                                           metrics: ScoringMetrics(registry: registry, labels: [("deployment", "bench"), ("variant", variant.name)], model: "bench", version: "1")))
+            })
+            let log = PredictionLogWriter(store: try SQLitePredictionLog(path: directory.appendingPathComponent("log.db").path),
+                                          flushInterval: .seconds(1), retention: nil)
+            let flushing = Task { await log.run { error in FileHandle.standardError.write(Data("flush: \(error)\n".utf8)) } }
+            defer { flushing.cancel() }
+            let host = DeploymentHost([Deployment(spec: spec, models: models, log: log)])
+            let router = buildDeploymentRouter(host: host, manager: NoManager(), metricsRegistry: registry)
+            let body = try Data(contentsOf: URL(fileURLWithPath: arguments[2]))
+            try await drive(router.buildResponder(), requests: try count(arguments[3])) { _ in
+                ("/deployments/bench/invocations", ByteBuffer(bytes: body))
+            }
         case ("log-batch", 2):
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("aviary-request-bench-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            let directory = try temporaryDirectory()
             defer { try? FileManager.default.removeItem(at: directory) }
             let database = try AviaryDatabase.open(path: directory.appendingPathComponent("a.db").path, defaultArtifactRoot: "mlflow-artifacts:")
             let artifacts = try LocalArtifactStore(root: directory.appendingPathComponent("artifacts").path)
@@ -75,11 +108,23 @@ enum RequestBench {
         }
     }
 
+    static func temporaryDirectory() throws -> URL {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("aviary-request-bench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return directory
+    }
+
+    /// The deployments API is not benchmarked: nothing is applied or removed.
+    struct NoManager: DeploymentManaging {
+        func apply(_ spec: DeploymentSpec, text: String) async throws {}
+        func remove(_ name: String) async throws {}
+    }
+
     enum BenchError: Error, CustomStringConvertible {
         case usage, status(Int)
         var description: String {
             switch self {
-            case .usage: "usage: aviary-request-bench invocations MODEL BODY.json REQUESTS | log-batch REQUESTS"
+            case .usage: "usage: aviary-request-bench invocations|deployment MODEL BODY.json REQUESTS | log-batch REQUESTS"
             case .status(let code): "a request answered \(code)"
             }
         }

@@ -1,7 +1,7 @@
 import AviaryCore
+import AviaryDeployments
 import AviaryMonitoring
 import Foundation
-import Hummingbird
 import Synchronization
 
 /// A deployment being served: the model each variant runs now, and which variant answers a
@@ -16,9 +16,8 @@ public final class Deployment: Sendable {
     let stickyHeader: DeploymentHeaders.Name?
     /// The variants (indices into `spec.variants`) that score every request besides the answering one.
     let shadows: [Int]
-    /// Serving variants (indices into `spec.variants`) with the end of their slot range in
-    /// 0..<10,000, for `assign`; variants of weight 0 get an empty range and are never picked.
-    private let slots: [Slot]
+    /// Which serving variant `assign` picks.
+    private let split: TrafficSplit
     /// Where each request's inputs, outputs, variant and latency go; nil logs nothing.
     public let log: PredictionLogWriter?
     /// The scheduled checks, with the reference data and quality suite loaded; nil without `monitor`.
@@ -37,7 +36,7 @@ public final class Deployment: Sendable {
     /// Request ids: a random prefix per process (30 bits), then a counter.
     private let requestPrefix = UInt64.random(in: 0..<(1 << 30))
     private let requests = Atomic<UInt64>(0)
-    /// Draws for requests without a key: a Weyl sequence through SplitMix64's mixer, evenly
+    /// Draws for requests without a key: a Weyl sequence (mixed by `TrafficSplit`), evenly
     /// spread and without the `getrandom` system call `Int.random` makes per request.
     private let draws = Atomic<UInt64>(UInt64.random(in: 0...UInt64.max))
 
@@ -52,11 +51,7 @@ public final class Deployment: Sendable {
         self.spec = spec
         self.stickyHeader = DeploymentHeaders.Name(spec.stickyHeader)
         self.shadows = spec.variants.indices.filter { spec.variants[$0].shadow }
-        var end = 0
-        self.slots = spec.variants.indices.filter { !spec.variants[$0].shadow }.map { index in
-            end += spec.variants[index].weight * 100
-            return Slot(end: end, index: index)
-        }
+        self.split = TrafficSplit(spec.variants)
         self.log = log
         self.monitor = monitor
         self.lanes = Mutex(spec.variants.map { Lane(variant: $0, model: models[$0.name]!, deployment: spec.name, log: log) })
@@ -110,36 +105,16 @@ public final class Deployment: Sendable {
         spec.variants[assignedIndex(key: key)]
     }
 
-    /// A serving variant's share of the 10,000 slots; a struct, not a tuple, because generic code
-    /// over a tuple type looks the tuple's metadata up at run time on every call.
-    struct Slot {
-        /// The end of the variant's slot range.
-        let end: Int
-        /// The variant's index in `spec.variants`.
-        let index: Int
-    }
-
     /// `assign` as an index into `spec.variants`.
     func assignedIndex(key: String?) -> Int {
-        let slot = Int((key.map(Self.fnv1a) ?? SplitMix64.mix(draws.wrappingAdd(0x9E37_79B9_7F4A_7C15, ordering: .relaxed).newValue)) % 10_000)
-        // Weights sum to 100 (the spec checks), so the last range ends at 10,000 and every slot has one.
-        return slots.first { slot < $0.end }!.index
+        if let key { return split.index(key: key) }
+        return split.index(draw: draws.wrappingAdd(0x9E37_79B9_7F4A_7C15, ordering: .relaxed).newValue)
     }
 
     /// A new id for a request, unique within this process and, by its random group, across
     /// restarts (`RequestID`). Ids increase, so each prediction-log block covers a narrow range.
     func nextRequestID() -> String {
         RequestID.make(group: requestPrefix, number: requests.wrappingAdd(1, ordering: .relaxed).newValue)
-    }
-
-    /// FNV-1a, 64-bit: stable across processes, unlike Swift's seeded `Hasher`.
-    static func fnv1a(_ text: String) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in text.utf8 {
-            hash ^= UInt64(byte)
-            hash &*= 0x100_0000_01b3
-        }
-        return hash
     }
 
     /// Live quality of every variant over its newest `window` labelled requests of the version

@@ -1,3 +1,4 @@
+import AviaryDeployments
 import AviaryMonitoring
 import AviaryRegistry
 import AviaryTracking

@@ -1,3 +1,4 @@
+import AviaryDeployments
 import Hummingbird
 
 /// Champion–challenger deployments (`DeploymentController`) and their API

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import AviaryCore
+import AviaryDeployments
 import AviaryHTTP
 import AviaryMonitoring
 import Foundation

@@ -1,4 +1,5 @@
 import AviaryCore
+import AviaryDeployments
 import Testing
 
 /// SHA-256 and HMAC-SHA256 against the published test vectors (FIPS 180-4 examples, RFC 4231).

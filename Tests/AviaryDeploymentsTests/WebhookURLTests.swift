@@ -1,4 +1,5 @@
 import AviaryCore
+import AviaryDeployments
 import Synchronization
 import Testing
 

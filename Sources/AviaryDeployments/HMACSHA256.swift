@@ -1,3 +1,5 @@
+import AviaryCore
+
 /// HMAC-SHA256 (RFC 2104 over FIPS 180-4), for signing outgoing webhook bodies.
 ///
 /// Written out instead of taken from swift-crypto: it is the only primitive Aviary needs, and

@@ -1,3 +1,4 @@
+import AviaryCore
 import Foundation
 #if canImport(Glibc)
 import Glibc

@@ -150,16 +150,16 @@ extension DeploymentSpec {
     /// Upper bounds on a spec's numbers: far beyond any sensible setting, and low enough that
     /// what they feed (durations in milliseconds or nanoseconds, a window times the variants)
     /// stays inside 64-bit integers.
-    enum Limits {
+    package enum Limits {
         /// 30 days, for every interval and cool-down.
-        static let seconds = 30 * 86_400.0
+        package static let seconds = 30 * 86_400.0
         /// A century of retention.
-        static let days = 36_500.0
+        package static let days = 36_500.0
         /// Requests in a window, per pass or as a gate's minimum.
-        static let count = 10_000_000
+        package static let count = 10_000_000
         /// Seconds between prediction-log flushes: shorter rounds to a zero-length sleep (a busy
         /// loop); longer keeps every request of the interval in memory.
-        static let flushSeconds = 0.01...3600
+        package static let flushSeconds = 0.01...3600
     }
 
     /// A finite number within the bounds; nil when absent. The error names the field and the rule.
