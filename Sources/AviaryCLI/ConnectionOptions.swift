@@ -3,10 +3,29 @@ import AviaryCore
 import AviaryHTTP
 import AviaryServer
 import Foundation
+import Logging
 
-/// The options of the commands that listen: which `Host` headers are answered
-/// (`--allowed-hosts`) and how long one request may take (`--request-timeout`).
-struct ConnectionOptions: ParsableArguments {
+/// What differs between the commands that listen.
+protocol ListeningCommand {
+    /// The port bound without `--port`.
+    static var defaultPort: Int { get }
+    /// At which level requests are logged, for `--log-level`'s help.
+    static var requestLogging: String { get }
+}
+
+/// The options of the commands that listen: where they bind (`--host`, `--port`), how much
+/// they log (`--log-level`), which `Host` headers are answered (`--allowed-hosts`) and how long
+/// one request may take (`--request-timeout`).
+struct ConnectionOptions<Command: ListeningCommand>: ParsableArguments {
+    @Option(help: "Interface to bind. Use 0.0.0.0 to listen on every interface.")
+    var host = "127.0.0.1"
+
+    @Option(help: "TCP port to listen on.")
+    var port = Command.defaultPort
+
+    @Option(help: ArgumentHelp("How much to log. \(Command.requestLogging)", valueName: "level"))
+    var logLevel: Logger.Level = .info
+
     @Option(
         help: ArgumentHelp(
             """
@@ -33,6 +52,8 @@ struct ConnectionOptions: ParsableArguments {
     var requestTimeout: Double = Double(HTTPServerSettings.defaultRequestTimeout.components.seconds)
 
     func validate() throws {
+        guard (1...65535).contains(port) else { throw ValidationError("--port must be between 1 and 65535, got \(port)") }
+        _ = try requestGuard()
         guard requestTimeout.isFinite, requestTimeout >= 0, requestTimeout <= 86_400 else {
             throw ValidationError("--request-timeout must be between 0 (off) and 86400 seconds, got \(requestTimeout)")
         }
@@ -48,8 +69,8 @@ struct ConnectionOptions: ParsableArguments {
         allowedHosts.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
     }
 
-    /// The Host and Origin checks for a server bound to `host`, or the flag's error.
-    func requestGuard(host: String) throws -> RequestGuard {
+    /// The Host and Origin checks for a server bound to `--host`, or the flag's error.
+    func requestGuard() throws -> RequestGuard {
         do {
             return try RequestGuard(bindHost: host, allowedHosts: patterns)
         } catch let error as AviaryError {
@@ -58,7 +79,7 @@ struct ConnectionOptions: ParsableArguments {
     }
 
     /// Says loudly that binding beyond loopback exposes everything to the network.
-    static func warnIfExposed(host: String) {
+    func warnIfExposed() {
         guard !RequestGuard.isLoopback(host) else { return }
         FileHandle.standardError.write(Data("""
             WARNING: listening on \(host), not loopback. Aviary has no authentication yet: anyone who can reach this port \
@@ -68,3 +89,5 @@ struct ConnectionOptions: ParsableArguments {
             """.utf8))
     }
 }
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}

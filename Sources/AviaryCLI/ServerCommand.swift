@@ -9,7 +9,7 @@ import NIOCore
 import Prometheus
 
 /// `aviary server`: the tracking server, with `mlflow server`'s flags and defaults.
-struct ServerCommand: AsyncParsableCommand {
+struct ServerCommand: AsyncParsableCommand, ListeningCommand {
     static let configuration = CommandConfiguration(
         commandName: "server",
         abstract: "Run the tracking server (MLflow REST API, artifact proxy, /health).",
@@ -28,11 +28,10 @@ struct ServerCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(help: "Interface to bind. Use 0.0.0.0 to listen on every interface.")
-    var host = "127.0.0.1"
+    static let defaultPort = 5000
+    static let requestLogging = "Requests are logged at info."
 
-    @Option(help: "TCP port to listen on.")
-    var port = 5000
+    @OptionGroup var connection: ConnectionOptions<ServerCommand>
 
     @Option(help: ArgumentHelp("Where runs and experiments are stored: sqlite:///relative.db, sqlite:////absolute.db or a file path.", valueName: "uri"))
     var backendStoreURI = "sqlite:///\(ServerConfiguration.defaultDataDirectory)/aviary.db"
@@ -46,11 +45,6 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Where deployment specs put through the API are kept.", valueName: "dir"))
     var deploymentsDir = "\(ServerConfiguration.defaultDataDirectory)/deployments"
 
-    @Option(help: "Log level: trace, debug, info, notice, warning, error or critical. Requests are logged at info.")
-    var logLevel = "info"
-
-    @OptionGroup var connection: ConnectionOptions
-
     @Option(help: ArgumentHelp("What an acknowledged write survives: normal (the process being killed) or full (power loss too, an fsync per commit).", valueName: "level"))
     var durability = ServerConfiguration.Durability.normal.rawValue
 
@@ -58,13 +52,6 @@ struct ServerCommand: AsyncParsableCommand {
     var maxArtifactSize = ServerConfiguration.defaultMaximumArtifactSize
 
     func validate() throws {
-        guard (1...65535).contains(port) else {
-            throw ValidationError("--port must be between 1 and 65535, got \(port)")
-        }
-        _ = try connection.requestGuard(host: host)
-        guard Logger.Level(rawValue: logLevel) != nil else {
-            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical; got '\(logLevel)'")
-        }
         guard ServerConfiguration.Durability(rawValue: durability) != nil else {
             throw ValidationError("--durability must be normal or full, got '\(durability)'")
         }
@@ -72,13 +59,14 @@ struct ServerCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let (host, port) = (connection.host, connection.port)
         let configuration = ServerConfiguration(
             host: host, port: port, backendStoreURI: backendStoreURI, artifactsDestination: artifactsDestination,
-            logLevel: Logger.Level(rawValue: logLevel) ?? .info, allowedHosts: connection.patterns,
+            logLevel: connection.logLevel, allowedHosts: connection.patterns,
             durability: ServerConfiguration.Durability(rawValue: durability) ?? .normal, maximumArtifactSize: maxArtifactSize,
             requestTimeout: connection.requestTimeoutDuration
         )
-        ConnectionOptions.warnIfExposed(host: host)
+        connection.warnIfExposed()
         var logger = Logger(label: "aviary.deployments")
         logger.logLevel = configuration.logLevel
         let deployments = DeploymentHost()

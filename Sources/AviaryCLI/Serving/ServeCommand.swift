@@ -10,7 +10,7 @@ import NIOCore
 import Prometheus
 
 /// `aviary serve`: a scoring server for one model, with no Python at serving time.
-struct ServeCommand: AsyncParsableCommand {
+struct ServeCommand: AsyncParsableCommand, ListeningCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
         abstract: "Serve an XGBoost or LightGBM model over HTTP, natively (MLflow scoring protocol and Open Inference Protocol).",
@@ -45,11 +45,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Serve the deployment this YAML file defines instead of one MODEL.", valueName: "file"))
     var deployment: String?
 
-    @Option(help: "Interface to bind. Use 0.0.0.0 to listen on every interface.")
-    var host = "127.0.0.1"
+    static let defaultPort = 8080
+    static let requestLogging = "Each request is logged at debug."
 
-    @Option(help: "TCP port to listen on.")
-    var port = 8080
+    @OptionGroup var connection: ConnectionOptions<ServeCommand>
 
     @Option(help: "The name the model is served under at /v2/models/NAME. Defaults to the registered model's name, else the directory or file name.")
     var name: String?
@@ -57,23 +56,13 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Largest request body accepted, in bytes; larger requests get 413.", valueName: "bytes"))
     var maxRequestSize = ScoringConfiguration.defaultMaximumBodySize
 
-    @Option(help: "Log level: trace, debug, info, notice, warning, error or critical. Each request is logged at debug.")
-    var logLevel = "info"
-
     @OptionGroup var tracking: TrackingServerOptions
-
-    @OptionGroup var connection: ConnectionOptions
 
     func validate() throws {
         guard (model == nil) != (deployment == nil) else {
             throw ValidationError(model == nil ? "Give a MODEL to serve, or --deployment FILE" : "Give either a MODEL or --deployment FILE, not both")
         }
-        guard (1...65535).contains(port) else { throw ValidationError("--port must be between 1 and 65535, got \(port)") }
-        _ = try connection.requestGuard(host: host)
         guard maxRequestSize > 0 else { throw ValidationError("--max-request-size must be positive, got \(maxRequestSize)") }
-        guard Logger.Level(rawValue: logLevel) != nil else {
-            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical; got '\(logLevel)'")
-        }
     }
 
     func run() async throws {
@@ -90,16 +79,16 @@ struct ServeCommand: AsyncParsableCommand {
         )
         checkInputExample(served)
         let app = buildScoringApplication(ScoringConfiguration(
-            host: host, port: port, model: served, logLevel: Logger.Level(rawValue: logLevel) ?? .info, metricsRegistry: registry,
-            requestGuard: try connection.requestGuard(host: host), requestTimeout: connection.requestTimeoutDuration
+            host: connection.host, port: connection.port, model: served, logLevel: connection.logLevel, metricsRegistry: registry,
+            requestGuard: try connection.requestGuard(), requestTimeout: connection.requestTimeoutDuration
         ))
-        FileHandle.standardError.write(Data("Serving \(model) (\(package.predictor.summary)) as '\(servedName)' on http://\(host):\(port)\n".utf8))
+        FileHandle.standardError.write(Data("Serving \(model) (\(package.predictor.summary)) as '\(servedName)' on http://\(connection.host):\(connection.port)\n".utf8))
         try await run(app)
     }
 
     private func serveDeployment(file: String) async throws {
         var logger = Logger(label: "aviary.serve")
-        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        logger.logLevel = connection.logLevel
         let deployments = DeploymentHost()
         let registry = PrometheusCollectorRegistry()
         let supervisor = DeploymentSupervisor(
@@ -107,24 +96,24 @@ struct ServeCommand: AsyncParsableCommand {
         )
         try await supervisor.start(file: URL(fileURLWithPath: file))
         let app = Application(
-            router: buildDeploymentRouter(host: deployments, manager: supervisor, metricsRegistry: registry, requestGuard: try connection.requestGuard(host: host)),
+            router: buildDeploymentRouter(host: deployments, manager: supervisor, metricsRegistry: registry, requestGuard: try connection.requestGuard()),
             server: HTTPServerSettings.server(requestTimeout: connection.requestTimeoutDuration, logger: logger),
-            configuration: .init(address: .hostname(host, port: port), serverName: "aviary"),
+            configuration: .init(address: .hostname(connection.host, port: connection.port), serverName: "aviary"),
             logger: logger
         )
         let name = deployments.all.first?.spec.name ?? ""
-        FileHandle.standardError.write(Data("Serving deployment '\(name)' on http://\(host):\(port)/deployments/\(name)/invocations\n".utf8))
+        FileHandle.standardError.write(Data("Serving deployment '\(name)' on http://\(connection.host):\(connection.port)/deployments/\(name)/invocations\n".utf8))
         try await run(app)
         // Stopped by a signal: the last queued records are written before the process exits.
         await supervisor.stopAll()
     }
 
     private func run(_ app: some ApplicationProtocol) async throws {
-        ConnectionOptions.warnIfExposed(host: host)
+        connection.warnIfExposed()
         do {
             try await app.runService()
         } catch let error as IOError where error.errnoCode == EADDRINUSE {
-            throw CommandFailure("\(host):\(port) is already in use: stop the other server or pick another --port")
+            throw CommandFailure("\(connection.host):\(connection.port) is already in use: stop the other server or pick another --port")
         }
     }
 
