@@ -200,8 +200,12 @@ package struct LogBatchParser {
         }
         guard end < bytes.count else { return nil }
         scanner.position = end + 1
-        let name = bytes[start..<end]
-        for (field, spelling) in Field.known where name.elementsEqual(spelling) { return field }
+        // Length first, then memcmp: `elementsEqual` over a slice of the raw buffer walked
+        // every candidate byte by byte, +5% of the whole request (callgrind).
+        let length = end - start
+        for (field, spelling) in Field.known where spelling.count == length {
+            if spelling.withUnsafeBytes({ memcmp($0.baseAddress!, bytes.baseAddress! + start, length) }) == 0 { return field }
+        }
         return .other
     }
 
